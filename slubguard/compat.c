@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Finds, at load time, the two fields of mm/'s private structures slubguard
+ * reads (see compat.h), and refuses to load if they cannot be found for sure.
+ */
+#define pr_fmt(fmt) "slubguard: " fmt
+
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "compat.h"
+#include "slubguard.h"
+
+unsigned int sg_slab_cache_offset;
+unsigned int sg_cache_name_offset;
+
+#define SG_SCAN_SLAB	64	/* bytes of struct slab searched */
+#define SG_SCAN_CACHE	512	/* bytes of struct kmem_cache searched, at most */
+#define SG_NOT_FOUND	UINT_MAX
+
+struct sg_probe_cache {
+	const char *name;
+	unsigned int size;
+	struct kmem_cache *cache;
+	void *obj;
+};
+
+/* A constructor keeps the probe caches from being merged with others. */
+static void probe_ctor(void *obj)
+{
+}
+
+static unsigned int find_slab_cache(const struct sg_probe_cache *pc)
+{
+	const char *slab = (const char *)virt_to_folio(pc->obj);
+	unsigned int off;
+
+	if (!folio_test_slab(virt_to_folio(pc->obj)))
+		return SG_NOT_FOUND;
+	for (off = 0; off < SG_SCAN_SLAB; off += sizeof(void *))
+		if (*(struct kmem_cache * const *)(slab + off) == pc->cache)
+			return off;
+	return SG_NOT_FOUND;
+}
+
+static unsigned int find_name(const struct sg_probe_cache *pc, unsigned int limit)
+{
+	size_t len = strlen(pc->name) + 1;
+	char buf[32];
+	unsigned int off;
+
+	if (len > sizeof(buf))
+		return SG_NOT_FOUND;
+	for (off = 0; off + sizeof(void *) <= limit; off += sizeof(void *)) {
+		const char *p;
+
+		if (copy_from_kernel_nofault(&p, (const char *)pc->cache + off, sizeof(p)))
+			break;
+		/* Only as many bytes as the name: a match is the whole string. */
+		if (copy_from_kernel_nofault(buf, p, len))
+			continue;
+		if (!memcmp(buf, pc->name, len))
+			return off;
+	}
+	return SG_NOT_FOUND;
+}
+
+/* Both fields, found in every probe cache at the same place. */
+static bool find_offsets(struct sg_probe_cache *pcs, unsigned int nr)
+{
+	unsigned int i, slab_off, name_off, limit;
+
+	for (i = 0; i < nr; i++) {
+		slab_off = find_slab_cache(&pcs[i]);
+		if (slab_off == SG_NOT_FOUND || (i && slab_off != sg_slab_cache_offset))
+			return false;
+		sg_slab_cache_offset = slab_off;
+
+		/* Search no further than the kmem_cache object itself. */
+		limit = min_t(unsigned int, SG_SCAN_CACHE,
+			      kmem_cache_size(sg_obj_cache(pcs[i].cache)));
+		name_off = find_name(&pcs[i], limit);
+		if (name_off == SG_NOT_FOUND || (i && name_off != sg_cache_name_offset))
+			return false;
+		sg_cache_name_offset = name_off;
+	}
+	return true;
+}
+
+/* What was found must also describe kmalloc's caches and large kmallocs. */
+static bool check_kmalloc(void)
+{
+	void *small = kmalloc(64, GFP_KERNEL);
+	void *large = kmalloc(4 * PAGE_SIZE, GFP_KERNEL);
+	struct kmem_cache *s;
+	bool ok = false;
+
+	if (small && large) {
+		s = sg_obj_cache(small);
+		ok = s && kmem_cache_size(s) >= 64 &&
+		     !strncmp(sg_cache_name(s), "kmalloc", 7) &&
+		     !sg_obj_cache(large) && sg_obj_page_size(large) >= 4 * PAGE_SIZE;
+	}
+	kfree(large);
+	kfree(small);
+	return ok;
+}
+
+/**
+ * sg_compat_init() - find what compat.h reads in mm/'s private structures
+ *
+ * Runs before anything is hooked.
+ *
+ * Return: 0, -ENOMEM, or -ENODEV (after saying why) if the fields cannot be
+ * found for sure on this kernel.
+ */
+int sg_compat_init(void)
+{
+	struct sg_probe_cache pcs[] = {
+		{ .name = "slubguard_probe_a", .size = 40 },
+		{ .name = "slubguard_probe_b", .size = 200 },
+	};
+	unsigned int i;
+	bool ok = true;
+	int ret = 0;
+
+	for (i = 0; i < ARRAY_SIZE(pcs); i++) {
+		pcs[i].cache = kmem_cache_create(pcs[i].name, pcs[i].size, 0, 0, probe_ctor);
+		pcs[i].obj = pcs[i].cache ? kmem_cache_alloc(pcs[i].cache, GFP_KERNEL) : NULL;
+		if (!pcs[i].obj)
+			ret = -ENOMEM;
+	}
+	if (!ret)
+		ok = find_offsets(pcs, ARRAY_SIZE(pcs)) && check_kmalloc();
+	for (i = 0; i < ARRAY_SIZE(pcs); i++) {
+		if (pcs[i].obj)
+			kmem_cache_free(pcs[i].cache, pcs[i].obj);
+		kmem_cache_destroy(pcs[i].cache);
+	}
+	if (!ret && !ok) {
+		pr_err("cannot find the slab cache of an object on this kernel; not loading\n");
+		ret = -ENODEV;
+	}
+	return ret;
+}

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the kernels slubguard builds for lives here: kernel
+ * versions, configurations and architectures. Nothing else in the module tests
+ * LINUX_VERSION_CODE, a CONFIG_ option that changes an API, or an architecture.
+ */
+#ifndef SLUBGUARD_COMPAT_H
+#define SLUBGUARD_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/ftrace.h>
+#include <linux/hrtimer.h>
+#include <linux/timer.h>
+#include <linux/ptrace.h>
+
+/* What slubguard cannot work without: fail the build, naming the option. */
+#ifndef CONFIG_TRACEPOINTS
+#error "slubguard needs CONFIG_TRACEPOINTS (it tracks timers from their tracepoints)"
+#endif
+#ifndef CONFIG_KPROBES
+#error "slubguard needs CONFIG_KPROBES (its kprobe backend, and symbol lookup)"
+#endif
+#ifndef CONFIG_SLUB
+#error "slubguard needs CONFIG_SLUB (it reads the SLUB slab of a freed object)"
+#endif
+#ifndef CONFIG_STACKTRACE
+#error "slubguard needs CONFIG_STACKTRACE (reports carry the stack of the free)"
+#endif
+#ifndef CONFIG_KALLSYMS
+#error "slubguard needs CONFIG_KALLSYMS (reports name functions)"
+#endif
+#if !defined(CONFIG_X86_64) && !defined(CONFIG_ARM64)
+#error "slubguard supports x86_64 and arm64"
+#endif
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#error "slubguard needs Linux 6.1 or later"
+#endif
+
+/*
+ * The ftrace backend needs a function tracer that hands it the registers of
+ * the traced call. Kernels without one (Android GKI) use the kprobe backend.
+ */
+#if defined(CONFIG_DYNAMIC_FTRACE_WITH_REGS)
+#define SG_HAVE_FTRACE 1
+#define SG_FTRACE_OPS_FLAGS (FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_RECURSION)
+
+static inline unsigned long sg_fregs_arg(struct ftrace_regs *fregs, unsigned int n)
+{
+	return regs_get_kernel_argument(ftrace_get_regs(fregs), n);
+}
+#else
+#define SG_HAVE_FTRACE 0
+#endif
+
+/*
+ * The return address of a function, read at its first instruction (a kprobe
+ * at function entry): on x86_64 the call pushed it, on arm64 it is in the
+ * link register.
+ */
+static inline unsigned long sg_entry_return_address(struct pt_regs *regs)
+{
+#if defined(CONFIG_X86_64)
+	return *(unsigned long *)kernel_stack_pointer(regs);
+#else
+	return procedure_link_pointer(regs);
+#endif
+}
+
+/*
+ * hrtimer_start tracepoint. Some 6.1 stable releases (Debian's 6.1.192 is one)
+ * added @was_armed to it; earlier ones do not have it. The version number
+ * cannot tell them apart, so Kbuild reads the header and defines
+ * SG_TP_HRTIMER_START_WAS_ARMED when the argument is there.
+ */
+#ifdef SG_TP_HRTIMER_START_WAS_ARMED
+#define SG_HRTIMER_START_PROTO	struct hrtimer *timer, enum hrtimer_mode mode, bool was_armed
+#else
+#define SG_HRTIMER_START_PROTO	struct hrtimer *timer, enum hrtimer_mode mode
+#endif
+
+/* timer_start tracepoint: (timer, expires, flags) in 6.1. */
+#define SG_TIMER_START_PROTO	struct timer_list *timer, unsigned long expires, unsigned int flags
+
+/*
+ * The slab cache an object belongs to, and a cache's name. Both live in
+ * structures private to mm/ (struct slab, struct kmem_cache) whose layout
+ * changes between versions and configurations. Rather than mirror them,
+ * sg_compat_init() finds the two fields at load time in caches it creates
+ * itself, cross-checks them on several caches and on kmalloc, and refuses to
+ * load if they do not agree; afterwards reading them is one load each.
+ */
+extern unsigned int sg_slab_cache_offset;
+extern unsigned int sg_cache_name_offset;
+
+static inline struct kmem_cache *sg_obj_cache(const void *obj)
+{
+	struct folio *folio = virt_to_folio(obj);
+
+	if (!folio_test_slab(folio))
+		return NULL;
+	return *(struct kmem_cache **)((char *)folio + sg_slab_cache_offset);
+}
+
+static inline const char *sg_cache_name(const struct kmem_cache *s)
+{
+	return *(const char * const *)((const char *)s + sg_cache_name_offset);
+}
+
+/* The size of memory from the page allocator that kfree() would free. */
+static inline size_t sg_obj_page_size(const void *obj)
+{
+	return folio_size(virt_to_folio(obj));
+}
+
+int sg_compat_init(void);
+
+#endif /* SLUBGUARD_COMPAT_H */

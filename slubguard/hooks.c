@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The free path: which functions are intercepted and what each hands to the
+ * check. Declared as data and installed by one backend (ftrace or kprobe);
+ * nothing here knows which backend runs.
+ */
+#define pr_fmt(fmt) "slubguard: " fmt
+
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "slubguard.h"
+
+const struct sg_backend *sg_backend;
+
+static bool sg_hot_enabled(void)
+{
+	return static_branch_likely(&sg_enabled_key);
+}
+
+/* kfree(): the size and cache come from the slab the object lives in. */
+static void on_kfree(const struct sg_hook *hook, const struct sg_call *call)
+{
+	const void *obj = (const void *)call->arg[0];
+	struct sg_free free;
+
+	if (!sg_hot_enabled() || ZERO_OR_NULL_PTR(obj) || !virt_addr_valid(obj))
+		return;
+	free.obj = obj;
+	free.cache = sg_obj_cache(obj);
+	free.size = free.cache ? kmem_cache_size(free.cache) : sg_obj_page_size(obj);
+	free.via = hook->symbol;
+	free.caller = call->caller;
+	sg_check_free(&free);
+}
+
+static void on_kmem_cache_free(const struct sg_hook *hook, const struct sg_call *call)
+{
+	struct kmem_cache *cache = (struct kmem_cache *)call->arg[0];
+	const void *obj = (const void *)call->arg[1];
+	struct sg_free free;
+
+	if (!sg_hot_enabled() || !cache || ZERO_OR_NULL_PTR(obj))
+		return;
+	free.obj = obj;
+	free.cache = cache;
+	free.size = kmem_cache_size(cache);
+	free.via = hook->symbol;
+	free.caller = call->caller;
+	sg_check_free(&free);
+}
+
+static struct sg_hook sg_hooks[] = {
+	{ .symbol = "kfree",		.handler = on_kfree },
+	{ .symbol = "kmem_cache_free",	.handler = on_kmem_cache_free },
+};
+
+int sg_hooks_init(const struct sg_backend *backend)
+{
+	int ret;
+
+	ret = backend->install(sg_hooks, ARRAY_SIZE(sg_hooks));
+	if (ret) {
+		pr_err("%s backend: cannot hook the free path: %d\n", backend->name, ret);
+		return ret;
+	}
+	sg_backend = backend;
+	return 0;
+}
+
+void sg_hooks_exit(void)
+{
+	if (!sg_backend)
+		return;
+	sg_backend->remove(sg_hooks, ARRAY_SIZE(sg_hooks));
+	sg_backend = NULL;
+}

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * slubguard: catch kfree() of memory whose hrtimer or timer_list is still armed.
+ *
+ * Module parameters, counters and the order things start and stop in.
+ */
+#define pr_fmt(fmt) "slubguard: " fmt
+
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include "compat.h"
+#include "slubguard.h"
+
+const char * const sg_policy_names[SG_NR_POLICIES] = {
+	[SG_POLICY_WARN]	= "warn",
+	[SG_POLICY_PANIC]	= "panic",
+};
+
+const char * const sg_stat_names[SG_NR_STATS] = {
+	[SG_STAT_FREES_CHECKED]		= "frees_checked",
+	[SG_STAT_ARMED_FREES]		= "armed_frees",
+	[SG_STAT_ARMED_HRTIMER]		= "armed_hrtimer",
+	[SG_STAT_ARMED_TIMER_LIST]	= "armed_timer_list",
+	[SG_STAT_STALE_SKIPPED]		= "stale_skipped",
+	[SG_STAT_TRACK_FAILURES]	= "track_failures",
+	[SG_STAT_TRACKED]		= "tracked",
+	[SG_STAT_TRACKER_CAPACITY]	= "tracker_capacity",
+};
+static_assert(ARRAY_SIZE(sg_stat_names) == SG_NR_STATS);
+
+DEFINE_PER_CPU(unsigned long [SG_NR_COUNTERS], sg_counters);
+DEFINE_STATIC_KEY_TRUE(sg_enabled_key);
+
+u64 sg_stat_read(enum sg_stat stat)
+{
+	u64 sum = 0;
+	int cpu;
+
+	switch (stat) {
+	case SG_STAT_TRACKED:
+		return sg_registry_tracked();
+	case SG_STAT_TRACKER_CAPACITY:
+		return sg_registry_capacity();
+	default:
+		break;
+	}
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(sg_counters, cpu)[stat];
+	return sum;
+}
+
+/**
+ * sg_policy_parse() - a policy from its name
+ * @buf:	the name, optionally followed by one newline
+ *
+ * Return: the policy, or -EINVAL if @buf is not exactly one of the names.
+ */
+int sg_policy_parse(const char *buf)
+{
+	int i = sysfs_match_string(sg_policy_names, buf);
+
+	return i < 0 ? -EINVAL : i;
+}
+
+/**
+ * sg_enabled_parse() - "1" or "0", optionally followed by one newline
+ * @buf:	the text
+ * @val:	set to the value when it is valid
+ *
+ * Stricter than kstrtobool(), which takes "yes-no" for yes: a setting either
+ * parses whole or is refused.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int sg_enabled_parse(const char *buf, bool *val)
+{
+	if ((buf[0] != '0' && buf[0] != '1') ||
+	    (buf[1] && !(buf[1] == '\n' && !buf[2])))
+		return -EINVAL;
+	*val = buf[0] == '1';
+	return 0;
+}
+
+void sg_set_enabled(bool on)
+{
+	if (on)
+		static_branch_enable(&sg_enabled_key);
+	else
+		static_branch_disable(&sg_enabled_key);
+}
+
+/*
+ * Module parameters. They are read once, at load; /sys/kernel/slubguard is
+ * where settings change afterwards, so the parameters are read-only in
+ * /sys/module/slubguard/parameters and always show the live value.
+ */
+static bool param_enabled = true;
+static const struct sg_backend *param_backend = &sg_backend_ftrace;
+
+static int policy_param_set(const char *val, const struct kernel_param *kp)
+{
+	int p = sg_policy_parse(val);
+
+	if (p < 0) {
+		pr_err("policy=%s: unknown policy (warn or panic)\n", val);
+		return -EINVAL;
+	}
+	WRITE_ONCE(sg_policy, p);
+	return 0;
+}
+
+static int policy_param_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", sg_policy_names[READ_ONCE(sg_policy)]);
+}
+
+static const struct kernel_param_ops policy_param_ops = {
+	.set = policy_param_set,
+	.get = policy_param_get,
+};
+module_param_cb(policy, &policy_param_ops, NULL, 0444);
+MODULE_PARM_DESC(policy, "what a hit does: warn (default) or panic");
+
+static int enabled_param_set(const char *val, const struct kernel_param *kp)
+{
+	if (sg_enabled_parse(val, &param_enabled)) {
+		pr_err("enabled=%s: must be 1 or 0\n", val);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int enabled_param_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", static_key_enabled(&sg_enabled_key));
+}
+
+static const struct kernel_param_ops enabled_param_ops = {
+	.set = enabled_param_set,
+	.get = enabled_param_get,
+};
+module_param_cb(enabled, &enabled_param_ops, NULL, 0444);
+MODULE_PARM_DESC(enabled, "check frees from the start: 1 (default) or 0");
+
+static int backend_param_set(const char *val, const struct kernel_param *kp)
+{
+	if (sysfs_streq(val, "ftrace")) {
+		param_backend = &sg_backend_ftrace;
+	} else if (sysfs_streq(val, "kprobe")) {
+		param_backend = &sg_backend_kprobe;
+	} else {
+		pr_err("backend=%s: unknown backend (ftrace or kprobe)\n", val);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int backend_param_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", param_backend->name);
+}
+
+static const struct kernel_param_ops backend_param_ops = {
+	.set = backend_param_set,
+	.get = backend_param_get,
+};
+module_param_cb(backend, &backend_param_ops, NULL, 0444);
+MODULE_PARM_DESC(backend, "how frees are hooked: ftrace (default) or kprobe");
+
+static int __init slubguard_init(void)
+{
+	int ret;
+
+	ret = sg_compat_init();
+	if (ret)
+		return ret;
+	sg_set_enabled(param_enabled);
+	ret = sg_registry_init();
+	if (ret)
+		return ret;
+	ret = sg_tracepoints_init();
+	if (ret)
+		goto out_registry;
+	ret = sg_hooks_init(param_backend);
+	if (ret)
+		goto out_tracepoints;
+	ret = sg_sysfs_init();
+	if (ret)
+		goto out_hooks;
+	pr_info("loaded: backend %s, policy %s, %s\n", param_backend->name,
+		sg_policy_names[READ_ONCE(sg_policy)], param_enabled ? "enabled" : "disabled");
+	return 0;
+
+out_hooks:
+	sg_hooks_exit();
+out_tracepoints:
+	sg_tracepoints_exit();
+out_registry:
+	sg_registry_exit();
+	return ret;
+}
+
+static void __exit slubguard_exit(void)
+{
+	sg_sysfs_exit();
+	/* Hooks first: once they are gone no free looks at the registry. */
+	sg_hooks_exit();
+	sg_tracepoints_exit();
+	sg_registry_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(slubguard_init);
+module_exit(slubguard_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Catch frees of memory holding an armed hrtimer or timer_list");
+MODULE_AUTHOR("The slubguard developers");

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reports: a filled-in struct sg_report, printed by one printer.
+ *
+ * The title has a fixed grammar, like KASAN's and KFENCE's, so that tools that
+ * bucket kernel crashes by title group slubguard's findings by culprit:
+ *	BUG: slubguard: free of armed <kind> in <culprit>
+ */
+#define pr_fmt(fmt) "slubguard: " fmt
+
+#include <linux/kernel.h>
+#include <linux/printk.h>
+#include <linux/sched.h>
+#include <linux/smp.h>
+#include <linux/spinlock.h>
+#include <linux/stacktrace.h>
+#include <linux/string.h>
+
+#include "slubguard.h"
+
+static DEFINE_RAW_SPINLOCK(sg_report_lock);
+
+static const char * const sg_action_text[SG_NR_POLICIES] = {
+	[SG_POLICY_WARN]	= "warn: the free goes on, the timer stays armed",
+	[SG_POLICY_PANIC]	= "panic",
+};
+
+/*
+ * The stack of the free without slubguard's and the allocator's frames: the
+ * first frame kept is the culprit, found as the return address the hook saw.
+ * If the unwinder did not reach it, the whole stack is kept.
+ */
+static void fill_stack(struct sg_report *r)
+{
+	unsigned long entries[SG_STACK_DEPTH + 8];
+	unsigned int nr, i;
+
+	nr = stack_trace_save(entries, ARRAY_SIZE(entries), 0);
+	for (i = 0; i < nr && entries[i] != r->free->caller; i++)
+		;
+	if (i == nr)
+		i = 0;
+	r->nr_stack = min_t(unsigned int, nr - i, SG_STACK_DEPTH);
+	memcpy(r->stack, &entries[i], r->nr_stack * sizeof(r->stack[0]));
+}
+
+/**
+ * sg_report_fill_context() - fill in where and by whom the free was made
+ * @r:	the report, with @r->free set
+ */
+void sg_report_fill_context(struct sg_report *r)
+{
+	r->cpu = raw_smp_processor_id();
+	r->pid = task_pid_nr(current);
+	strscpy(r->comm, current->comm, sizeof(r->comm));
+	fill_stack(r);
+}
+
+static void print_timer(const struct sg_report *r, unsigned int i)
+{
+	s64 ns = r->timers[i].expires_ns;
+
+	pr_err("%s at offset %lu: callback %pS, expires in %lld.%03lld ms\n",
+	       r->timers[i].kind->name, r->timers[i].offset, r->timers[i].hint,
+	       ns / NSEC_PER_MSEC, (ns < 0 ? -ns : ns) % NSEC_PER_MSEC / NSEC_PER_USEC);
+}
+
+/**
+ * sg_report_print() - print a report on the console
+ * @r:	the report
+ */
+void sg_report_print(const struct sg_report *r)
+{
+	const struct sg_free *f = r->free;
+	unsigned long flags;
+	unsigned int i;
+
+	/* One report at a time, so concurrent ones do not interleave. */
+	raw_spin_lock_irqsave(&sg_report_lock, flags);
+	pr_err("==================================================================\n");
+	printk(KERN_ERR "BUG: slubguard: free of armed %s in %pS\n",
+	       r->timers[0].kind->name, (void *)f->caller);
+	pr_err("%s(%p) of a %zu-byte object from cache %s, holding %u armed timer%s:\n",
+	       f->via, f->obj, f->size, r->cache_name, r->nr_timers,
+	       r->nr_timers == 1 ? "" : "s");
+	for (i = 0; i < r->nr_timers; i++)
+		print_timer(r, i);
+	pr_err("action: %s\n", sg_action_text[r->action]);
+	pr_err("freed by task %d (%s) on cpu %d:\n", r->pid, r->comm, r->cpu);
+	/* At KERN_ERR, not stack_trace_print()'s default level: a console
+	 * booted with "quiet" still shows the whole report. */
+	for (i = 0; i < r->nr_stack; i++)
+		printk(KERN_ERR "  %pS\n", (void *)r->stack[i]);
+	pr_err("==================================================================\n");
+	raw_spin_unlock_irqrestore(&sg_report_lock, flags);
+}

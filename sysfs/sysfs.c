@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/slubguard: the control interface.
+ *
+ *	policy		every policy, the active one in brackets; write a name
+ *	enabled		1 or 0
+ *	backend		how frees are hooked (read-only)
+ *	stats/<name>	one decimal number per counter
+ *
+ * A write that is not exactly valid fails with -EINVAL and changes nothing.
+ */
+#define pr_fmt(fmt) "slubguard: " fmt
+
+#include <linux/kobject.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include "../slubguard/slubguard.h"
+
+static struct kobject *sg_kobj;
+
+static ssize_t policy_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	int active = READ_ONCE(sg_policy);
+	int i, len = 0;
+
+	for (i = 0; i < SG_NR_POLICIES; i++)
+		len += sysfs_emit_at(buf, len, i == active ? "%s[%s]" : "%s%s",
+				     i ? " " : "", sg_policy_names[i]);
+	len += sysfs_emit_at(buf, len, "\n");
+	return len;
+}
+
+static ssize_t policy_store(struct kobject *kobj, struct kobj_attribute *attr,
+			    const char *buf, size_t count)
+{
+	int p = sg_policy_parse(buf);
+
+	if (p < 0)
+		return p;
+	WRITE_ONCE(sg_policy, p);
+	return count;
+}
+
+static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", static_key_enabled(&sg_enabled_key));
+}
+
+static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t count)
+{
+	bool on;
+	int ret = sg_enabled_parse(buf, &on);
+
+	if (ret)
+		return ret;
+	sg_set_enabled(on);
+	return count;
+}
+
+static ssize_t backend_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", sg_backend->name);
+}
+
+static struct kobj_attribute policy_attr = __ATTR_RW_MODE(policy, 0644);
+static struct kobj_attribute enabled_attr = __ATTR_RW_MODE(enabled, 0644);
+static struct kobj_attribute backend_attr = __ATTR_RO(backend);
+
+static struct attribute *sg_attrs[] = {
+	&policy_attr.attr,
+	&enabled_attr.attr,
+	&backend_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group sg_group = {
+	.attrs = sg_attrs,
+};
+
+/* stats/: one file per entry of sg_stat_names[], all read by one function. */
+struct sg_stat_attr {
+	struct kobj_attribute attr;
+	enum sg_stat stat;
+};
+
+static struct sg_stat_attr sg_stat_attrs[SG_NR_STATS];
+static struct attribute *sg_stat_ptrs[SG_NR_STATS + 1];
+
+static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	struct sg_stat_attr *sa = container_of(attr, struct sg_stat_attr, attr);
+
+	return sysfs_emit(buf, "%llu\n", sg_stat_read(sa->stat));
+}
+
+static const struct attribute_group sg_stats_group = {
+	.name	= "stats",
+	.attrs	= sg_stat_ptrs,
+};
+
+int sg_sysfs_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < SG_NR_STATS; i++) {
+		struct sg_stat_attr *sa = &sg_stat_attrs[i];
+
+		sysfs_attr_init(&sa->attr.attr);
+		sa->attr.attr.name = sg_stat_names[i];
+		sa->attr.attr.mode = 0444;
+		sa->attr.show = stat_show;
+		sa->stat = i;
+		sg_stat_ptrs[i] = &sa->attr.attr;
+	}
+
+	sg_kobj = kobject_create_and_add("slubguard", kernel_kobj);
+	if (!sg_kobj)
+		return -ENOMEM;
+	ret = sysfs_create_group(sg_kobj, &sg_group);
+	if (!ret)
+		ret = sysfs_create_group(sg_kobj, &sg_stats_group);
+	if (ret) {
+		pr_err("cannot create /sys/kernel/slubguard: %d\n", ret);
+		kobject_put(sg_kobj);
+		sg_kobj = NULL;
+	}
+	return ret;
+}
+
+void sg_sysfs_exit(void)
+{
+	kobject_put(sg_kobj);
+	sg_kobj = NULL;
+}

@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# boot.sh ARCH KERNEL INITRD LOG TIMEOUT_S KERNEL_ARGS...
+#
+# Boot one guest under QEMU (TCG), console on the serial port into LOG. The
+# guest powers off at the end of its scenario; a panic exits QEMU at once
+# (panic=-1 with -no-reboot). Prints how it ended: exited or timeout.
+set -uo pipefail
+arch=$1 kernel=$2 initrd=$3 log=$4 tmo=$5
+shift 5
+
+case "$arch" in
+x86_64)
+	qemu=(qemu-system-x86_64 -machine q35 -cpu max)
+	console=ttyS0
+	;;
+arm64)
+	qemu=(qemu-system-aarch64 -machine virt -cpu max,pauth-impdef=on)
+	console=ttyAMA0
+	;;
+esac
+
+timeout --foreground -k 5 "$tmo" "${qemu[@]}" -smp 2 -m 1G \
+	-display none -monitor none -serial stdio -no-reboot \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=$console panic=-1 $*" </dev/null >"$log" 2>&1
+rc=$?
+if [ $rc = 124 ] || [ $rc = 137 ]; then
+	echo timeout
+else
+	echo exited
+fi

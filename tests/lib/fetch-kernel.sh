@@ -1,0 +1,112 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# fetch-kernel.sh ARCH SERIES
+#
+# Fetch Debian's kernel image and the matching headers for ARCH (x86_64 or arm64) and
+# SERIES (6.1, 6.12) into the cache, unpacked, ready for a module build and a QEMU boot.
+# The ABI is resolved from the archive each time the cache is empty, so a newer Debian
+# upload is picked up without editing anything. A second run with the cache filled is a
+# no-op. Prints the path of the env file that describes the result.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cache=${SG_CACHE:-$top/.cache}
+arch=${1:?usage: fetch-kernel.sh ARCH SERIES}
+series=${2:?usage: fetch-kernel.sh ARCH SERIES}
+
+case "$arch" in
+x86_64 | amd64) arch=x86_64 debarch=amd64 flavour=amd64 ;;
+arm64 | aarch64) arch=arm64 debarch=arm64 flavour=arm64 ;;
+*) echo "fetch-kernel: unknown arch '$arch' (x86_64 or arm64)" >&2; exit 2 ;;
+esac
+case "$series" in
+6.1 | 6.12) ;;
+*) echo "fetch-kernel: unknown series '$series' (6.1 or 6.12)" >&2; exit 2 ;;
+esac
+
+dir=$cache/kernels/$series-$arch
+envf=$dir/env
+if [ -s "$envf" ]; then
+	echo "$envf"
+	exit 0
+fi
+
+if [ "$debarch" != amd64 ] && ! dpkg --print-foreign-architectures | grep -qx "$debarch"; then
+	dpkg --add-architecture "$debarch"
+	apt-get update -qq
+fi
+
+# The ABI name (6.1.0-56, 6.12.115+deb12) and its version. For 6.1 the meta package
+# linux-headers-<flavour> points at it; for a series without a meta package in this
+# release, take the newest linux-headers-<series>.*-<flavour> the archive offers.
+resolve() {
+	local dep ver pkgs
+	dep=$(apt-cache show "linux-headers-$flavour:$debarch" 2>/dev/null |
+		awk '/^Depends:/ { print; exit }' | grep -o "linux-headers-$series[.-][^ ,]*-$flavour" || true)
+	if [ -z "$dep" ]; then
+		pkgs=$(apt-cache pkgnames "linux-headers-$series" |
+			grep -E "^linux-headers-$series[.-][0-9][^ ]*-$flavour\$" || true)
+		dep=$(for p in $pkgs; do
+			v=$(apt-cache policy "$p:$debarch" | awk '/Candidate:/ { print $2 }')
+			[ -n "$v" ] && [ "$v" != "(none)" ] && echo "$v $p"
+		done | sort -V | tail -n 1 | cut -d' ' -f2)
+	fi
+	[ -n "$dep" ] || { echo "fetch-kernel: no linux-headers for $series/$flavour in the archive" >&2; exit 1; }
+	ver=$(apt-cache policy "$dep:$debarch" | awk '/Candidate:/ { print $2 }')
+	abi=${dep#linux-headers-}
+	abi=${abi%-"$flavour"}
+	echo "$abi $ver"
+}
+read -r abi ver < <(resolve)
+release=$abi-$flavour
+
+rm -rf "$dir.tmp"
+mkdir -p "$dir.tmp/debs" "$dir.tmp/root"
+(
+	cd "$dir.tmp/debs"
+	apt-get download -qq \
+		"linux-image-$release-unsigned:$debarch=$ver" \
+		"linux-headers-$release:$debarch=$ver" \
+		"linux-headers-$abi-common=$ver" \
+		"linux-kbuild-${series}:amd64=$ver" 2>/dev/null ||
+	apt-get download -qq \
+		"linux-image-$release-unsigned:$debarch=$ver" \
+		"linux-headers-$release:$debarch=$ver" \
+		"linux-headers-$abi-common=$ver"
+)
+for d in "$dir.tmp"/debs/*.deb; do
+	dpkg -x "$d" "$dir.tmp/root"
+done
+
+kdir=$dir/root/usr/src/linux-headers-$release
+# The headers link to the host's kbuild tools (/usr/lib/linux-kbuild-SERIES); when the
+# matching linux-kbuild package was fetched, point them into the cache instead so the
+# build does not depend on what the host has installed.
+kb=$dir.tmp/root/usr/lib/linux-kbuild-$series
+hdr=$dir.tmp/root/usr/src/linux-headers-$release
+if [ -d "$kb" ]; then
+	for l in scripts tools; do
+		if [ -L "$hdr/$l" ] || [ ! -e "$hdr/$l" ]; then
+			rm -f "$hdr/$l"
+			ln -s "$dir/root/usr/lib/linux-kbuild-$series/$l" "$hdr/$l"
+		fi
+	done
+fi
+# The common headers are referenced by absolute path from the arch headers' Makefile.
+sed -i "s#/usr/src/linux-headers-$abi-common#$dir/root/usr/src/linux-headers-$abi-common#g" \
+	"$hdr/Makefile"
+
+image=$(ls "$dir.tmp"/root/boot/vmlinuz-"$release")
+cat >"$dir.tmp/env" <<ENV
+SG_ARCH=$arch
+SG_SERIES=$series
+SG_ABI=$abi
+SG_DEBVER=$ver
+SG_RELEASE=$release
+SG_KDIR=$kdir
+SG_KERNEL=$dir/root/boot/vmlinuz-$release
+SG_MODDIR=$dir/root/lib/modules/$release
+ENV
+rm -rf "$dir.tmp/debs"
+mv "$dir.tmp" "$dir"
+echo "$envf"

@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# mkinitramfs.sh ARCH SERIES BUILT_SRC OUTPUT
+#
+# A BusyBox initramfs in which slubguard is installed as a real module
+# (/lib/modules/<release>/extra, depmod run), so `modprobe slubguard` works as on
+# a real system; slubguardctl on PATH; the fixtures; the guest test scripts.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cache=${SG_CACHE:-$top/.cache}
+arch=$1 series=$2 built=$3 output=$4
+# shellcheck disable=SC1090
+. "$(bash "$top/tests/lib/fetch-kernel.sh" "$arch" "$series")"
+
+case "$arch" in
+x86_64) debarch=amd64 ;;
+arm64) debarch=arm64 ;;
+esac
+
+# busybox-static for the guest's architecture, unpacked into the cache.
+bbdir=$cache/busybox-$debarch
+if [ ! -x "$bbdir/bin/busybox" ]; then
+	rm -rf "$bbdir.tmp" && mkdir -p "$bbdir.tmp"
+	(cd "$bbdir.tmp" && apt-get download -qq "busybox-static:$debarch" 2>/dev/null)
+	dpkg -x "$bbdir.tmp"/busybox-static_*.deb "$bbdir.tmp/root"
+	rm -rf "$bbdir" && mv "$bbdir.tmp/root" "$bbdir" && rm -rf "$bbdir.tmp"
+fi
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,etc,root}
+cp "$bbdir/bin/busybox" "$root/bin/busybox"
+for a in sh mount; do ln -s busybox "$root/bin/$a"; done
+
+mods=$root/lib/modules/$SG_RELEASE
+mkdir -p "$mods/extra/fixtures"
+for f in modules.builtin modules.builtin.modinfo modules.order; do
+	[ -f "$SG_MODDIR/$f" ] && cp "$SG_MODDIR/$f" "$mods/"
+done
+cp "$built/slubguard.ko" "$mods/extra/"
+cp "$built"/tests/fixtures/*.ko "$mods/extra/fixtures/"
+depmod -b "$root" "$SG_RELEASE"
+
+cp "$built/userspace/slubguardctl" "$root/usr/bin/slubguardctl"
+install -m 0755 "$top/tests/guest/init" "$root/init"
+mkdir -p "$root/tests/scenarios"
+cp "$top/tests/guest/lib.sh" "$root/tests/"
+cp "$top"/tests/scenarios/*.sh "$root/tests/scenarios/"
+echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
+echo "nobody:x:65534:65534:nobody:/:/bin/sh" >>"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 >"$output.tmp"
+mv "$output.tmp" "$output"

@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * slubguardctl - query and control the slubguard kernel module
+ *
+ * Talks to the sysfs interface under /sys/kernel/slubguard (or the directory
+ * named by $SLUBGUARD_SYSFS).  Plain output by default, JSON with -j/--json.
+ *
+ * Exit status: 0 success, 1 failure, 2 usage error.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PROG		"slubguardctl"
+#define DEFAULT_ROOT	"/sys/kernel/slubguard"
+#define ENV_ROOT	"SLUBGUARD_SYSFS"
+#define VAL_BUF		(4096 + 2)	/* a sysfs attribute is at most one page */
+#define MAX_POLICIES	32
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define __maybe_unused	__attribute__((unused))
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+struct cmd {
+	const char *name;
+	const char *args;	/* for the help text */
+	int max_args;		/* 0 or 1 */
+	bool needs_module;
+	int (*fn)(const struct cmd *c, const char *arg);
+	const char *val;	/* value written by enable/disable */
+	const char *help;
+};
+
+struct policy_list {
+	char buf[VAL_BUF];
+	char *names[MAX_POLICIES];
+	int nr;
+	int active;
+};
+
+static const char *root = DEFAULT_ROOT;
+static bool json;
+
+static void usage(FILE *f);
+
+__printf(2, 3)
+static int msg(int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, PROG ": ");
+	vfprintf(stderr, fmt, ap);
+	fputs(ret == EXIT_USAGE ? "\nTry '" PROG " --help'.\n" : "\n", stderr);
+	va_end(ap);
+	return ret;
+}
+
+#define err(...)		msg(EXIT_FAIL, __VA_ARGS__)
+#define usage_error(...)	msg(EXIT_USAGE, __VA_ARGS__)
+
+static int build_path(char *buf, size_t size, const char *rel)
+{
+	int n = snprintf(buf, size, "%s/%s", root, rel);
+
+	if (n < 0 || (size_t)n >= size)
+		return err("path too long: %s/%s", root, rel);
+	return 0;
+}
+
+/*
+ * Read a whole attribute (path relative to root) into buf, minus the trailing
+ * newline every sysfs show() routine prints.  Returns 0 or EXIT_FAIL.
+ */
+static int read_attr(const char *rel, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	size_t len = 0;
+	ssize_t n;
+	int fd, e;
+
+	if (build_path(path, sizeof(path), rel))
+		return EXIT_FAIL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err("cannot open %s: %s", path, strerror(errno));
+	do {
+		n = read(fd, buf + len, size - 1 - len);
+		len += n > 0 ? (size_t)n : 0;
+	} while (n > 0 && len < size - 1);
+	e = errno;
+	close(fd);
+	if (n < 0)
+		return err("cannot read %s: %s", path, strerror(e));
+	buf[len] = '\0';
+	if (len == size - 1 || strlen(buf) != len)
+		return err("%s: value too long or not text", path);
+	if (len && buf[len - 1] == '\n')
+		buf[len - 1] = '\0';
+	return 0;
+}
+
+/* Strict unsigned decimal: digits only, no sign, no blanks, no overflow. */
+static int parse_u64(const char *s, unsigned long long *out)
+{
+	unsigned long long v = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		unsigned int d = (unsigned int)(*s - '0');
+
+		if (*s < '0' || *s > '9')
+			return -1;
+		if (v > (ULLONG_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+static int read_u64(const char *rel, unsigned long long *out)
+{
+	char buf[VAL_BUF];
+
+	if (read_attr(rel, buf, sizeof(buf)))
+		return EXIT_FAIL;
+	if (parse_u64(buf, out))
+		return err("%s/%s: not an unsigned decimal number", root, rel);
+	return 0;
+}
+
+/* Parse "warn [panic]" into names[], with active = index of the bracketed one. */
+static int read_policies(struct policy_list *pl)
+{
+	char *tok, *save = NULL;
+
+	if (read_attr("policy", pl->buf, sizeof(pl->buf)))
+		return EXIT_FAIL;
+	pl->nr = 0;
+	pl->active = -1;
+	for (tok = strtok_r(pl->buf, " \t\n", &save); tok;
+	     tok = strtok_r(NULL, " \t\n", &save)) {
+		size_t len = strlen(tok);
+
+		if (tok[0] == '[') {
+			if (len < 3 || tok[len - 1] != ']' || pl->active >= 0)
+				goto bad;
+			tok[len - 1] = '\0';
+			tok++;
+			pl->active = pl->nr;
+		}
+		if (strpbrk(tok, "[]") || pl->nr == MAX_POLICIES)
+			goto bad;
+		pl->names[pl->nr++] = tok;
+	}
+	if (pl->active < 0)
+		goto bad;
+	return 0;
+bad:
+	return err("%s/policy: cannot parse policy list", root);
+}
+
+/* Write val (no newline) in one write(); returns 0 or a negative errno. */
+static int write_attr(const char *rel, const char *val)
+{
+	char path[PATH_MAX];
+	size_t len = strlen(val);
+	ssize_t n;
+	int fd, e = 0;
+
+	if (build_path(path, sizeof(path), rel))
+		return -ENAMETOOLONG;
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, len);
+	if (n < 0)
+		e = -errno;
+	else if ((size_t)n != len)
+		e = -EIO;
+	if (close(fd) && !e)
+		e = -errno;
+	return e;
+}
+
+static int write_error(const char *rel, int e)
+{
+	if (e == -EACCES || e == -EPERM)
+		return err("cannot write %s/%s: permission denied", root, rel);
+	return err("cannot write %s/%s: %s", root, rel, strerror(-e));
+}
+
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static int not_dotfile(const struct dirent *de)
+{
+	return de->d_name[0] != '.';
+}
+
+static int cmd_stats(const struct cmd *c __maybe_unused, const char *arg __maybe_unused)
+{
+	unsigned long long *val = NULL;
+	char path[PATH_MAX];
+	struct dirent **de;
+	int i, nr, ret = EXIT_FAIL;
+
+	if (build_path(path, sizeof(path), "stats"))
+		return EXIT_FAIL;
+	/* No setlocale() call, so alphasort() is plain byte order. */
+	nr = scandir(path, &de, not_dotfile, alphasort);
+	if (nr < 0)
+		return err("cannot open %s: %s", path, strerror(errno));
+	val = calloc((size_t)nr + 1, sizeof(*val));
+	if (!val) {
+		err("out of memory");
+		goto out;
+	}
+	/* Read everything first: never print a partial or zero-filled set. */
+	for (i = 0; i < nr; i++) {
+		snprintf(path, sizeof(path), "stats/%s", de[i]->d_name);
+		if (read_u64(path, &val[i]))
+			goto out;
+	}
+	fputs(json ? "{" : "", stdout);
+	for (i = 0; i < nr; i++) {
+		if (!json) {
+			printf("%s %llu\n", de[i]->d_name, val[i]);
+			continue;
+		}
+		fputs(i ? "," : "", stdout);
+		json_str(de[i]->d_name);
+		printf(":%llu", val[i]);
+	}
+	fputs(json ? "}\n" : "", stdout);
+	ret = EXIT_OK;
+out:
+	free(val);
+	while (nr--)
+		free(de[nr]);
+	free(de);
+	return ret;
+}
+
+static int cmd_status(const struct cmd *c __maybe_unused, const char *arg __maybe_unused)
+{
+	static struct policy_list pl;
+	char backend[VAL_BUF];
+	unsigned long long enabled;
+
+	if (read_attr("backend", backend, sizeof(backend)))
+		return EXIT_FAIL;
+	if (!backend[0])
+		return err("%s/backend: empty value", root);
+	if (read_u64("enabled", &enabled))
+		return EXIT_FAIL;
+	if (enabled > 1)
+		return err("%s/enabled: unexpected value %llu", root, enabled);
+	if (read_policies(&pl))
+		return EXIT_FAIL;
+	if (json) {
+		fputs("{\"backend\":", stdout);
+		json_str(backend);
+		printf(",\"enabled\":%llu,\"policy\":", enabled);
+		json_str(pl.names[pl.active]);
+		puts("}");
+	} else {
+		printf("backend %s\nenabled %llu\npolicy %s\n",
+		       backend, enabled, pl.names[pl.active]);
+	}
+	return EXIT_OK;
+}
+
+static int set_policy(const char *name)
+{
+	static struct policy_list pl;
+	int e, i;
+
+	/* An empty write never reaches the kernel's store(); reject it here. */
+	e = *name ? write_attr("policy", name) : -EINVAL;
+	if (!e)
+		return EXIT_OK;
+	if (e != -EINVAL)
+		return write_error("policy", e);
+	if (read_policies(&pl))
+		return err("invalid policy '%s'", name);
+	fprintf(stderr, PROG ": invalid policy '%s' (available:", name);
+	for (i = 0; i < pl.nr; i++)
+		fprintf(stderr, " %s", pl.names[i]);
+	fprintf(stderr, ")\n");
+	return EXIT_FAIL;
+}
+
+static int cmd_policy(const struct cmd *c __maybe_unused, const char *arg)
+{
+	static struct policy_list pl;
+	int i;
+
+	if (arg)
+		return set_policy(arg);
+	if (read_policies(&pl))
+		return EXIT_FAIL;
+	if (!json) {
+		printf("%s\n", pl.names[pl.active]);
+		return EXIT_OK;
+	}
+	fputs("{\"policy\":", stdout);
+	json_str(pl.names[pl.active]);
+	fputs(",\"available\":[", stdout);
+	for (i = 0; i < pl.nr; i++) {
+		fputs(i ? "," : "", stdout);
+		json_str(pl.names[i]);
+	}
+	puts("]}");
+	return EXIT_OK;
+}
+
+static int cmd_enable(const struct cmd *c, const char *arg __maybe_unused)
+{
+	int e = write_attr("enabled", c->val);
+
+	return e ? write_error("enabled", e) : EXIT_OK;
+}
+
+static int cmd_help(const struct cmd *c __maybe_unused, const char *arg __maybe_unused)
+{
+	usage(stdout);
+	return EXIT_OK;
+}
+
+static const struct cmd cmds[] = {
+	{ "stats",   NULL,     0, true,  cmd_stats,  NULL,
+	  "print every counter as 'name value', sorted by name" },
+	{ "status",  NULL,     0, true,  cmd_status, NULL,
+	  "print backend, enabled state (0/1) and active policy" },
+	{ "policy",  "[NAME]", 1, true,  cmd_policy, NULL,
+	  "print the active policy, or switch to policy NAME" },
+	{ "enable",  NULL,     0, true,  cmd_enable, "1",
+	  "enable checking (write 1 to 'enabled')" },
+	{ "disable", NULL,     0, true,  cmd_enable, "0",
+	  "disable checking (write 0 to 'enabled')" },
+	{ "help",    NULL,     0, false, cmd_help,   NULL,
+	  "show this help" },
+};
+
+static void usage(FILE *f)
+{
+	const struct cmd *c;
+
+	fprintf(f, "Usage: " PROG " [OPTIONS] COMMAND [ARGS]\n\n"
+		"Query and control the slubguard kernel module.\n\nCommands:\n");
+	for (c = cmds; c < cmds + ARRAY_SIZE(cmds); c++)
+		fprintf(f, "  %s %-*s%s\n", c->name, (int)(15 - strlen(c->name)),
+			c->args ? c->args : "", c->help);
+	fprintf(f, "\nOptions:\n"
+		"  -j, --json      print JSON (stats, status, policy)\n"
+		"  -h, --help      show this help and exit\n"
+		"\nOptions may appear before or after COMMAND; use '--' before an\n"
+		"argument that starts with '-'.\n"
+		"\nEnvironment:\n"
+		"  " ENV_ROOT "  sysfs directory (default: " DEFAULT_ROOT ")\n"
+		"\nExit status:\n"
+		"  0  success\n"
+		"  1  failure (slubguard not loaded, permission denied,\n"
+		"     unreadable or invalid value, rejected write)\n"
+		"  2  usage error (unknown command or option, wrong arguments)\n");
+}
+
+static int check_module(void)
+{
+	struct stat st;
+	int r = stat(root, &st);
+
+	if (r && errno != ENOENT && errno != ENOTDIR)
+		return err("cannot access %s: %s", root, strerror(errno));
+	if (!r && S_ISDIR(st.st_mode))
+		return 0;
+	return err("slubguard is not loaded (no %s)", root);
+}
+
+int main(int argc, char **argv)
+{
+	const struct cmd *cmd = NULL;
+	char **pos = argv + 1;
+	bool help = false, dashdash = false;
+	const char *env;
+	int i, npos = 0, ret;
+	size_t k;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (dashdash || a[0] != '-' || !a[1])
+			pos[npos++] = argv[i];
+		else if (!strcmp(a, "--"))
+			dashdash = true;
+		else if (!strcmp(a, "-j") || !strcmp(a, "--json"))
+			json = true;
+		else if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+			help = true;
+		else
+			return usage_error("unknown option '%s'", a);
+	}
+	if (help)
+		return cmd_help(NULL, NULL);
+	if (!npos) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (k = 0; k < ARRAY_SIZE(cmds) && !cmd; k++)
+		if (!strcmp(pos[0], cmds[k].name))
+			cmd = &cmds[k];
+	if (!cmd)
+		return usage_error("unknown command '%s'", pos[0]);
+	if (npos - 1 > cmd->max_args)
+		return usage_error("unexpected argument '%s' for '%s'",
+				   pos[cmd->max_args + 1], cmd->name);
+
+	env = getenv(ENV_ROOT);
+	if (env && *env)
+		root = env;
+	if (cmd->needs_module && check_module())
+		return EXIT_FAIL;
+
+	ret = cmd->fn(cmd, npos > 1 ? pos[1] : NULL);
+	if (fflush(stdout) || ferror(stdout)) {
+		err("error writing output: %s", strerror(errno));
+		ret = EXIT_FAIL;
+	}
+	return ret;
+}
