@@ -41,9 +41,10 @@ check: kdir-check
 	@bad=$$(grep -rl LINUX_VERSION_CODE slubguard sysfs | grep -v '^slubguard/compat.h$$'); \
 	if [ -n "$$bad" ]; then echo "LINUX_VERSION_CODE outside slubguard/compat.h: $$bad"; exit 1; fi
 	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules 2>&1 | tee .sparse.log
-	@if grep -E '^(\./)?(slubguard|sysfs)/[^:]+:[0-9]+:[0-9]+: (warning|error)' .sparse.log \
-		| sed 's,^,  ,'; then echo "make check: sparse warnings in slubguard"; rm -f .sparse.log; exit 1; fi
-	@rm -f .sparse.log; echo "make check: clean"
+	@found=$$(grep -E '^($(CURDIR)/|\./)?(slubguard|sysfs)/[^:/]+:[0-9]+:[0-9]+: (warning|error)' .sparse.log); \
+	rm -f .sparse.log; \
+	if [ -n "$$found" ]; then echo "$$found"; echo "make check: sparse warnings in slubguard"; exit 1; fi; \
+	echo "make check: sparse clean"
 
 test:
 	bash tests/run.sh $(if $(filter command line,$(origin ARCH)),--arch $(ARCH))

@@ -78,6 +78,7 @@ void sg_report_print(const struct sg_report *r)
 	/* One report at a time, so concurrent ones do not interleave. */
 	raw_spin_lock_irqsave(&sg_report_lock, flags);
 	pr_err("==================================================================\n");
+	/* The title carries no pr_fmt() prefix: its grammar is fixed. */
 	printk(KERN_ERR "BUG: slubguard: free of armed %s in %pS\n",
 	       r->timers[0].kind->name, (void *)f->caller);
 	pr_err("%s(%p) of a %zu-byte object from cache %s, holding %u armed timer%s:\n",
@@ -87,8 +88,10 @@ void sg_report_print(const struct sg_report *r)
 		print_timer(r, i);
 	pr_err("action: %s\n", sg_action_text[r->action]);
 	pr_err("freed by task %d (%s) on cpu %d:\n", r->pid, r->comm, r->cpu);
-	/* At KERN_ERR, not stack_trace_print()'s default level: a console
-	 * booted with "quiet" still shows the whole report. */
+	/*
+	 * At KERN_ERR, not stack_trace_print()'s default level: a console
+	 * booted with "quiet" still shows the whole report.
+	 */
 	for (i = 0; i < r->nr_stack; i++)
 		printk(KERN_ERR "  %pS\n", (void *)r->stack[i]);
 	pr_err("==================================================================\n");

@@ -4,6 +4,7 @@
 
 A scenario file states, in '#@ key: value' lines:
   expect: REGEX   a line matching REGEX must be on the console
+  reject: REGEX   no line may match REGEX
   allow: REGEX    a line matching REGEX may look like a kernel error
   end: poweroff|panic   how the guest must end (default poweroff)
 Besides, the console must hold no unexpected kernel error line, and every
@@ -25,13 +26,13 @@ PLAN = re.compile(r'^1\.\.(\d+)$')
 
 
 def directives(path):
-    d = {'expect': [], 'allow': [], 'end': 'poweroff'}
+    d = {'expect': [], 'reject': [], 'allow': [], 'end': 'poweroff'}
     for line in open(path, encoding='utf-8'):
         m = re.match(r'^#@\s*(\w+):\s*(.*?)\s*$', line)
         if not m:
             continue
         key, val = m.groups()
-        if key in ('expect', 'allow'):
+        if key in ('expect', 'reject', 'allow'):
             d[key].append(re.compile(val))
         elif key == 'end':
             d['end'] = val
@@ -50,6 +51,10 @@ def main():
     for rx in d['expect']:
         if not any(rx.search(l) for l in lines):
             problems.append('missing expected line /%s/' % rx.pattern)
+    for rx in d['reject']:
+        bad = [l for l in lines if rx.search(l)]
+        if bad:
+            problems.append('rejected line: %s' % bad[0].strip()[:160])
     for l in lines:
         if ERROR.search(l) and not any(rx.search(l) for rx in d['allow']):
             problems.append('unexpected: %s' % l.strip()[:160])

@@ -1,0 +1,100 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# run.sh [--arch A]... [--series S]... [--scenario NAME]... [--jobs N]
+#
+# The guest test suite: for each target (series x arch), fetch Debian's kernel
+# and headers, build slubguard and the fixtures, then boot one guest per
+# scenario and backend, at most --jobs (default 2) at a time, and judge each
+# console log with the oracle. Ends with 'N passed, N failed'.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${SG_CACHE:-$top/.cache}
+arches=() series=() only=() jobs=2
+
+usage() {
+	sed -n '3,8p' "$0" | sed 's/^# \{0,1\}//'
+	exit 2
+}
+while (($#)); do
+	case "$1" in
+	--arch) arches+=("${2:?}"); shift 2 ;;
+	--series) series+=("${2:?}"); shift 2 ;;
+	--scenario) only+=("${2:?}"); shift 2 ;;
+	--jobs) jobs=${2:?}; shift 2 ;;
+	-h | --help) usage ;;
+	*) echo "run.sh: unknown argument '$1'" >&2; usage ;;
+	esac
+done
+((${#arches[@]})) || arches=(x86_64 arm64)
+((${#series[@]})) || series=(6.1)
+for a in "${arches[@]}"; do
+	case "$a" in x86_64 | arm64) ;; *) echo "run.sh: unknown arch '$a'" >&2; exit 2 ;; esac
+done
+
+bash "$top/tests/lib/host-deps.sh" || exit 1
+
+out=$top/tests/out
+rm -rf "$out"
+mkdir -p "$out"
+start=$(date +%s)
+
+# One line per guest to boot: series arch scenario backend
+jobfile=$out/jobs
+: >"$jobfile"
+build_failed=()
+for s in "${series[@]}"; do
+	for a in "${arches[@]}"; do
+		echo "== building $s/$a"
+		if ! bash "$top/tests/lib/build.sh" "$a" "$s" >/dev/null; then
+			build_failed+=("$s/$a")
+			continue
+		fi
+		for f in "$top"/tests/scenarios/*.sh; do
+			name=$(basename "$f" .sh)
+			if ((${#only[@]})) && ! printf '%s\n' "${only[@]}" | grep -qx "$name"; then
+				continue
+			fi
+			backends=$(sed -n 's/^#@ backends: *//p' "$f")
+			for b in ${backends:-ftrace}; do
+				echo "$s $a $name $b" >>"$jobfile"
+			done
+		done
+	done
+done
+
+run_one() {
+	local s=$1 a=$2 name=$3 b=$4
+	local envf scenario log status verdict extra timeout
+	envf=$cache/kernels/$s-$a/env
+	# shellcheck disable=SC1090
+	. "$envf"
+	scenario=$top/tests/scenarios/$name.sh
+	extra=$(sed -n 's/^#@ cmdline: *//p' "$scenario")
+	timeout=$(sed -n 's/^#@ timeout: *//p' "$scenario")
+	log=$out/$s-$a-$name-$b.log
+	status=$(bash "$top/tests/lib/boot.sh" "$a" "$SG_KERNEL" \
+		"$cache/build/$s-$a/initramfs.cpio.gz" "$log" "${timeout:-180}" \
+		sg.scenario="$name" sg.backend="$b" $extra)
+	verdict=$(python3 "$top/tests/lib/oracle.py" "$scenario" "$log" "$status")
+	echo "$s $a $name $b $verdict" >"$log.result"
+	case "$verdict" in
+	PASS*) echo "ok   $s/$a $name [$b] $verdict" ;;
+	*) echo "FAIL $s/$a $name [$b] $verdict (log: ${log#"$top"/})" ;;
+	esac
+}
+export -f run_one
+export top cache out
+
+echo "== booting $(wc -l <"$jobfile") guests, $jobs at a time"
+xargs -P "$jobs" -L 1 bash -c 'run_one "$@"' _ <"$jobfile"
+
+passed=$(cat "$out"/*.result 2>/dev/null | grep -c ' PASS' || true)
+failed=$(cat "$out"/*.result 2>/dev/null | grep -vc ' PASS' || true)
+for t in "${build_failed[@]}"; do
+	echo "FAIL $t build"
+	failed=$((failed + 1))
+done
+echo "== $(($(date +%s) - start)) s"
+echo "$passed passed, $failed failed"
+((failed == 0))

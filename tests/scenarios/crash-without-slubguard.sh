@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: GPL-2.0
+# Without slubguard, the seed fixture reproduces the bug: the freed object is
+# reused, and the kernel crashes in timer code, far from the kfree() that
+# caused it. This proves the fixture holds the real bug.
+#@ backends: none
+#@ cmdline: oops=panic
+#@ end: panic
+#@ expect: ^sg_seed: freed memory reused and overwritten$
+#@ expect: (general protection fault|Unable to handle kernel)
+#@ expect: ^(RIP: 0010:|pc : )(lock_hrtimer_base|hrtimer_\w+|__hrtimer_\w+|__remove_hrtimer|enqueue_hrtimer|timerqueue_\w+|rb_\w+)\+
+#@ reject: slubguard:
+#@ allow: .
+
+ktap_plan 2
+check "slubguard is not loaded" test ! -d /sys/kernel/slubguard
+modprobe sg_seed
+check "the fixture armed its timer" dmesg_has 'sg_seed: armed hrtimer'
+rmmod sg_seed
+echo "slubguard-guest: the kernel survived the seed bug"
