@@ -50,7 +50,7 @@ test:
 	bash tests/run.sh $(if $(filter command line,$(origin ARCH)),--arch $(ARCH))
 
 demo:
-	bash tests/demo.sh
+	bash tests/demo.sh $(if $(filter command line,$(origin ARCH)),$(ARCH))
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null

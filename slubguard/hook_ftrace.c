@@ -32,6 +32,7 @@ static void sg_ftrace_handler(unsigned long ip, unsigned long parent_ip,
 {
 	struct sg_ftrace_slot *slot = container_of(ops, struct sg_ftrace_slot, ops);
 	struct sg_call call = {
+		.ip	= ip,
 		.caller	= parent_ip,
 		.arg	= { sg_fregs_arg(fregs, 0), sg_fregs_arg(fregs, 1) },
 	};

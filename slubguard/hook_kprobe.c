@@ -28,6 +28,7 @@ static int sg_kprobe_handler(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct sg_kprobe_slot *slot = container_of(kp, struct sg_kprobe_slot, kp);
 	struct sg_call call = {
+		.ip	= (unsigned long)kp->addr,
 		.caller	= sg_entry_return_address(regs),
 		.arg	= { regs_get_kernel_argument(regs, 0),
 			    regs_get_kernel_argument(regs, 1) },

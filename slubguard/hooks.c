@@ -31,6 +31,7 @@ static void on_kfree(const struct sg_hook *hook, const struct sg_call *call)
 	free.cache = sg_obj_cache(obj);
 	free.size = free.cache ? kmem_cache_size(free.cache) : sg_obj_page_size(obj);
 	free.via = hook->symbol;
+	free.ip = call->ip;
 	free.caller = call->caller;
 	sg_check_free(&free);
 }
@@ -47,6 +48,7 @@ static void on_kmem_cache_free(const struct sg_hook *hook, const struct sg_call 
 	free.cache = cache;
 	free.size = kmem_cache_size(cache);
 	free.via = hook->symbol;
+	free.ip = call->ip;
 	free.caller = call->caller;
 	sg_check_free(&free);
 }

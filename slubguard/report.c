@@ -25,23 +25,44 @@ static const char * const sg_action_text[SG_NR_POLICIES] = {
 	[SG_POLICY_PANIC]	= "panic",
 };
 
+static unsigned int find_entry(const unsigned long *entries, unsigned int nr,
+			       unsigned long addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr && entries[i] != addr; i++)
+		;
+	return i;
+}
+
 /*
  * The stack of the free without slubguard's and the allocator's frames: the
  * first frame kept is the culprit, found as the return address the hook saw.
- * If the unwinder did not reach it, the whole stack is kept.
+ *
+ * A frame-pointer unwinder that starts at a breakpoint on a function's first
+ * instruction (the kprobe backend on arm64) reports the probed address, then
+ * skips the caller, whose return address is still only in the link register.
+ * The hook knows that address, so it is put back in its place. If neither is
+ * found, the whole stack is kept.
  */
 static void fill_stack(struct sg_report *r)
 {
-	unsigned long entries[SG_STACK_DEPTH + 8];
-	unsigned int nr, i;
+	unsigned long entries[SG_STACK_DEPTH + 16];
+	unsigned int nr, i, n = 0;
 
 	nr = stack_trace_save(entries, ARRAY_SIZE(entries), 0);
-	for (i = 0; i < nr && entries[i] != r->free->caller; i++)
-		;
-	if (i == nr)
-		i = 0;
-	r->nr_stack = min_t(unsigned int, nr - i, SG_STACK_DEPTH);
-	memcpy(r->stack, &entries[i], r->nr_stack * sizeof(r->stack[0]));
+	i = find_entry(entries, nr, r->free->caller);
+	if (i == nr) {
+		i = find_entry(entries, nr, r->free->ip);
+		if (i < nr) {
+			entries[i] = r->free->caller;
+		} else {
+			i = 0;
+		}
+	}
+	n = min_t(unsigned int, nr - i, SG_STACK_DEPTH);
+	memcpy(r->stack, &entries[i], n * sizeof(r->stack[0]));
+	r->nr_stack = n;
 }
 
 /**

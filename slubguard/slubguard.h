@@ -109,10 +109,12 @@ void sg_tracepoints_exit(void);
 /* hooks.c: the free path. */
 /**
  * struct sg_call - one intercepted call, as the backend saw it
+ * @ip:		where the backend intercepted it, in the called function
  * @caller:	return address into the function that made the call
  * @arg:	the first arguments of the call
  */
 struct sg_call {
+	unsigned long ip;
 	unsigned long caller;
 	unsigned long arg[2];
 };
@@ -155,6 +157,7 @@ void sg_hooks_exit(void);
  * @size:	its size: the range [obj, obj + size) is checked
  * @cache:	its slab cache, NULL for memory from the page allocator
  * @via:	the freeing function ("kfree")
+ * @ip:		where the hook intercepted the freeing function
  * @caller:	return address into the code that freed it
  */
 struct sg_free {
@@ -162,6 +165,7 @@ struct sg_free {
 	size_t size;
 	struct kmem_cache *cache;
 	const char *via;
+	unsigned long ip;
 	unsigned long caller;
 };
 

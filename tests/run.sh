@@ -87,7 +87,7 @@ export -f run_one
 export top cache out
 
 echo "== booting $(wc -l <"$jobfile") guests, $jobs at a time"
-xargs -P "$jobs" -L 1 bash -c 'run_one "$@"' _ <"$jobfile"
+xargs -r -P "$jobs" -L 1 bash -c 'run_one "$@"' _ <"$jobfile"
 
 passed=$(cat "$out"/*.result 2>/dev/null | grep -c ' PASS' || true)
 failed=$(cat "$out"/*.result 2>/dev/null | grep -vc ' PASS' || true)
