@@ -8,7 +8,7 @@
 
 #include <linux/ftrace.h>
 #include <linux/kallsyms.h>
-#include <linux/slab.h>
+#include <linux/string.h>
 
 #include "compat.h"
 #include "slubguard.h"
@@ -25,8 +25,6 @@ struct sg_ftrace_slot {
 	struct sg_hook *hook;
 };
 
-static struct sg_ftrace_slot *sg_slots;
-
 static void sg_ftrace_handler(unsigned long ip, unsigned long parent_ip,
 			      struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
@@ -40,66 +38,47 @@ static void sg_ftrace_handler(unsigned long ip, unsigned long parent_ip,
 	slot->hook->handler(slot->hook, &call);
 }
 
-static void ftrace_remove(struct sg_hook *hooks, unsigned int nr)
+static int ftrace_attach(struct sg_hook *hook, void *p)
 {
-	unsigned int i;
-
-	for (i = 0; i < nr; i++) {
-		if (!hooks[i].live)
-			continue;
-		unregister_ftrace_function(&sg_slots[i].ops);
-		hooks[i].live = false;
-	}
-	for (i = 0; i < nr; i++)
-		ftrace_free_filter(&sg_slots[i].ops);
-	kfree(sg_slots);
-	sg_slots = NULL;
-}
-
-static int ftrace_install(struct sg_hook *hooks, unsigned int nr)
-{
+	struct sg_ftrace_slot *slot = p;
 	char name[KSYM_NAME_LEN];
-	unsigned int i;
 	int ret;
 
-	sg_slots = kcalloc(nr, sizeof(*sg_slots), GFP_KERNEL);
-	if (!sg_slots)
-		return -ENOMEM;
-	for (i = 0; i < nr; i++) {
-		struct sg_ftrace_slot *slot = &sg_slots[i];
-
-		slot->hook = &hooks[i];
-		slot->ops.func = sg_ftrace_handler;
-		slot->ops.flags = SG_FTRACE_OPS_FLAGS;
-		/* ftrace_set_filter() parses, and writes into, its buffer. */
-		strscpy(name, hooks[i].symbol, sizeof(name));
-		ret = ftrace_set_filter(&slot->ops, name, strlen(name), 1);
-		if (ret) {
-			pr_err("ftrace: cannot filter on %s: %d\n", hooks[i].symbol, ret);
-			goto fail;
-		}
+	slot->hook = hook;
+	slot->ops.func = sg_ftrace_handler;
+	slot->ops.flags = SG_FTRACE_OPS_FLAGS;
+	/* ftrace_set_filter() parses, and writes into, its buffer. */
+	strscpy(name, hook->symbol, sizeof(name));
+	ret = ftrace_set_filter(&slot->ops, name, strlen(name), 1);
+	if (!ret)
 		ret = register_ftrace_function(&slot->ops);
-		if (ret) {
-			pr_err("ftrace: cannot hook %s: %d\n", hooks[i].symbol, ret);
-			goto fail;
-		}
-		hooks[i].live = true;
-	}
-	return 0;
-fail:
-	ftrace_remove(hooks, nr);
+	if (ret)
+		ftrace_free_filter(&slot->ops);
 	return ret;
+}
+
+/* unregister_ftrace_function() waits until no CPU runs the handler. */
+static void ftrace_detach(struct sg_hook *hook, void *p)
+{
+	struct sg_ftrace_slot *slot = p;
+
+	unregister_ftrace_function(&slot->ops);
+	ftrace_free_filter(&slot->ops);
 }
 
 #else /* !SG_HAVE_FTRACE */
 
-static int ftrace_install(struct sg_hook *hooks, unsigned int nr)
+struct sg_ftrace_slot {
+	int unused;
+};
+
+static int ftrace_attach(struct sg_hook *hook, void *p)
 {
 	pr_err("this kernel has no function tracer with registers; use backend=kprobe\n");
 	return -EOPNOTSUPP;
 }
 
-static void ftrace_remove(struct sg_hook *hooks, unsigned int nr)
+static void ftrace_detach(struct sg_hook *hook, void *p)
 {
 }
 
@@ -107,6 +86,7 @@ static void ftrace_remove(struct sg_hook *hooks, unsigned int nr)
 
 const struct sg_backend sg_backend_ftrace = {
 	.name		= "ftrace",
-	.install	= ftrace_install,
-	.remove		= ftrace_remove,
+	.slot_size	= sizeof(struct sg_ftrace_slot),
+	.attach		= ftrace_attach,
+	.detach		= ftrace_detach,
 };

@@ -7,7 +7,6 @@
 #define pr_fmt(fmt) "slubguard: " fmt
 
 #include <linux/kprobes.h>
-#include <linux/slab.h>
 
 #include "compat.h"
 #include "slubguard.h"
@@ -21,8 +20,6 @@ struct sg_kprobe_slot {
 	struct kprobe kp;
 	struct sg_hook *hook;
 };
-
-static struct sg_kprobe_slot *sg_slots;
 
 static int sg_kprobe_handler(struct kprobe *kp, struct pt_regs *regs)
 {
@@ -39,48 +36,27 @@ static int sg_kprobe_handler(struct kprobe *kp, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(sg_kprobe_handler);
 
-static void kprobe_remove(struct sg_hook *hooks, unsigned int nr)
+static int kprobe_attach(struct sg_hook *hook, void *p)
 {
-	unsigned int i;
+	struct sg_kprobe_slot *slot = p;
 
-	for (i = 0; i < nr; i++) {
-		if (!hooks[i].live)
-			continue;
-		/* Waits until no handler of this probe runs. */
-		unregister_kprobe(&sg_slots[i].kp);
-		hooks[i].live = false;
-	}
-	kfree(sg_slots);
-	sg_slots = NULL;
+	slot->hook = hook;
+	slot->kp.symbol_name = hook->symbol;
+	slot->kp.pre_handler = sg_kprobe_handler;
+	return register_kprobe(&slot->kp);
 }
 
-static int kprobe_install(struct sg_hook *hooks, unsigned int nr)
+/* unregister_kprobe() waits until no CPU runs the handler. */
+static void kprobe_detach(struct sg_hook *hook, void *p)
 {
-	unsigned int i;
-	int ret;
+	struct sg_kprobe_slot *slot = p;
 
-	sg_slots = kcalloc(nr, sizeof(*sg_slots), GFP_KERNEL);
-	if (!sg_slots)
-		return -ENOMEM;
-	for (i = 0; i < nr; i++) {
-		struct sg_kprobe_slot *slot = &sg_slots[i];
-
-		slot->hook = &hooks[i];
-		slot->kp.symbol_name = hooks[i].symbol;
-		slot->kp.pre_handler = sg_kprobe_handler;
-		ret = register_kprobe(&slot->kp);
-		if (ret) {
-			pr_err("kprobe: cannot hook %s: %d\n", hooks[i].symbol, ret);
-			kprobe_remove(hooks, nr);
-			return ret;
-		}
-		hooks[i].live = true;
-	}
-	return 0;
+	unregister_kprobe(&slot->kp);
 }
 
 const struct sg_backend sg_backend_kprobe = {
 	.name		= "kprobe",
-	.install	= kprobe_install,
-	.remove		= kprobe_remove,
+	.slot_size	= sizeof(struct sg_kprobe_slot),
+	.attach		= kprobe_attach,
+	.detach		= kprobe_detach,
 };

@@ -58,23 +58,60 @@ static struct sg_hook sg_hooks[] = {
 	{ .symbol = "kmem_cache_free",	.handler = on_kmem_cache_free },
 };
 
+static void *sg_slots;	/* ARRAY_SIZE(sg_hooks) slots of the backend's size */
+
+static void *slot_of(const struct sg_backend *backend, unsigned int i)
+{
+	return (char *)sg_slots + i * backend->slot_size;
+}
+
+static void detach_all(const struct sg_backend *backend)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++) {
+		if (!sg_hooks[i].live)
+			continue;
+		backend->detach(&sg_hooks[i], slot_of(backend, i));
+		sg_hooks[i].live = false;
+	}
+	kfree(sg_slots);
+	sg_slots = NULL;
+}
+
+/**
+ * sg_hooks_init() - hook the whole free path, or none of it
+ * @backend:	how
+ *
+ * Return: 0, or the negative errno of the first hook that failed.
+ */
 int sg_hooks_init(const struct sg_backend *backend)
 {
+	unsigned int i;
 	int ret;
 
-	ret = backend->install(sg_hooks, ARRAY_SIZE(sg_hooks));
-	if (ret) {
-		pr_err("%s backend: cannot hook the free path: %d\n", backend->name, ret);
-		return ret;
+	sg_slots = kcalloc(ARRAY_SIZE(sg_hooks), backend->slot_size, GFP_KERNEL);
+	if (!sg_slots)
+		return -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++) {
+		ret = backend->attach(&sg_hooks[i], slot_of(backend, i));
+		if (ret) {
+			pr_err("%s backend: cannot hook %s: %d\n", backend->name,
+			       sg_hooks[i].symbol, ret);
+			detach_all(backend);
+			return ret;
+		}
+		sg_hooks[i].live = true;
 	}
 	sg_backend = backend;
 	return 0;
 }
 
+/* Once this returns, no handler of slubguard's runs in the free path. */
 void sg_hooks_exit(void)
 {
 	if (!sg_backend)
 		return;
-	sg_backend->remove(sg_hooks, ARRAY_SIZE(sg_hooks));
+	detach_all(sg_backend);
 	sg_backend = NULL;
 }

@@ -134,13 +134,18 @@ struct sg_hook {
 /**
  * struct sg_backend - a way to run code before a kernel function
  * @name:	"ftrace" or "kprobe"
- * @install:	install every hook, or none (returns a negative errno)
- * @remove:	remove them; on return no handler runs any more
+ * @slot_size:	bytes of per-hook state the backend needs
+ * @attach:	start running @hook's handler before its function, using
+ *		@slot (zeroed) for its state; returns 0 or a negative errno
+ * @detach:	stop it; on return the handler no longer runs
+ *
+ * hooks.c installs the whole table or nothing; a backend handles one hook.
  */
 struct sg_backend {
 	const char *name;
-	int (*install)(struct sg_hook *hooks, unsigned int nr);
-	void (*remove)(struct sg_hook *hooks, unsigned int nr);
+	size_t slot_size;
+	int (*attach)(struct sg_hook *hook, void *slot);
+	void (*detach)(struct sg_hook *hook, void *slot);
 };
 
 extern const struct sg_backend sg_backend_ftrace;
