@@ -47,17 +47,23 @@ static void fill_report(struct sg_report *r, const struct sg_free *free,
  * @free:	the free, before the memory is given back
  *
  * Runs in the context of the free (any context but NMI), inside a hook.
+ *
+ * Return: SG_CALL_SKIP if the object went into quarantine instead.
  */
-void sg_check_free(const struct sg_free *free)
+enum sg_verdict sg_check_free(const struct sg_free *free)
 {
+	enum sg_verdict verdict = SG_CALL_PROCEED;
 	struct sg_hit hits[SG_MAX_HITS];
 	struct sg_report report;
 	unsigned int nr, live, i;
 
+	/* The quarantine giving an object back is not a free to check. */
+	if (unlikely(sg_quarantine_releasing(free->obj)))
+		return SG_CALL_PROCEED;
 	sg_count(SG_STAT_FREES_CHECKED);
 	nr = sg_registry_find(free->obj, free->size, hits, ARRAY_SIZE(hits));
 	if (likely(!nr))
-		return;
+		return SG_CALL_PROCEED;
 
 	for (i = 0, live = 0; i < nr; i++) {
 		if (!hit_is_live(&hits[i])) {
@@ -68,12 +74,19 @@ void sg_check_free(const struct sg_free *free)
 		hits[live++] = hits[i];
 	}
 	if (!live)
-		return;
+		return SG_CALL_PROCEED;
 
 	sg_count(SG_STAT_ARMED_FREES);
+	/* Filled in first: it reads the timers' expiries before any disarm. */
 	fill_report(&report, free, hits, live);
+	if (report.action == SG_POLICY_QUARANTINE) {
+		report.outcome = sg_quarantine(free, hits, live);
+		if (report.outcome != SG_Q_NO_ROOM)
+			verdict = SG_CALL_SKIP;
+	}
 	sg_report_print(&report);
 	if (report.action == SG_POLICY_PANIC)
 		panic("slubguard: free of armed %s in %pS\n",
 		      hits[0].kind->name, (void *)free->caller);
+	return verdict;
 }

@@ -50,6 +50,12 @@ static inline unsigned long sg_fregs_arg(struct ftrace_regs *fregs, unsigned int
 {
 	return regs_get_kernel_argument(ftrace_get_regs(fregs), n);
 }
+
+/* Resume at @ip instead of the traced function (the ops has IPMODIFY). */
+static inline void sg_fregs_set_ip(struct ftrace_regs *fregs, unsigned long ip)
+{
+	instruction_pointer_set(ftrace_get_regs(fregs), ip);
+}
 #else
 #define SG_HAVE_FTRACE 0
 #endif
@@ -82,6 +88,12 @@ static inline unsigned long sg_entry_return_address(struct pt_regs *regs)
 
 /* timer_start tracepoint: (timer, expires, flags) in 6.1. */
 #define SG_TIMER_START_PROTO	struct timer_list *timer, unsigned long expires, unsigned int flags
+
+/* del_timer_sync() in 6.1; later kernels name it timer_delete_sync(). */
+static inline void sg_timer_delete_sync(struct timer_list *timer)
+{
+	del_timer_sync(timer);
+}
 
 /*
  * The slab cache an object belongs to, and a cache's name. Both live in

@@ -35,25 +35,47 @@ static void sg_ftrace_handler(unsigned long ip, unsigned long parent_ip,
 		.arg	= { sg_fregs_arg(fregs, 0), sg_fregs_arg(fregs, 1) },
 	};
 
-	slot->hook->handler(slot->hook, &call);
+	if (slot->hook->handler(slot->hook, &call) == SG_CALL_SKIP && slot->hook->can_skip)
+		sg_fregs_set_ip(fregs, (unsigned long)sg_skipped_call);
 }
 
-static int ftrace_attach(struct sg_hook *hook, void *p)
+static int register_slot(struct sg_ftrace_slot *slot, unsigned long flags)
 {
-	struct sg_ftrace_slot *slot = p;
 	char name[KSYM_NAME_LEN];
 	int ret;
 
-	slot->hook = hook;
+	memset(&slot->ops, 0, sizeof(slot->ops));
 	slot->ops.func = sg_ftrace_handler;
-	slot->ops.flags = SG_FTRACE_OPS_FLAGS;
+	slot->ops.flags = flags;
 	/* ftrace_set_filter() parses, and writes into, its buffer. */
-	strscpy(name, hook->symbol, sizeof(name));
+	strscpy(name, slot->hook->symbol, sizeof(name));
 	ret = ftrace_set_filter(&slot->ops, name, strlen(name), 1);
 	if (!ret)
 		ret = register_ftrace_function(&slot->ops);
 	if (ret)
 		ftrace_free_filter(&slot->ops);
+	return ret;
+}
+
+/*
+ * Diverting a call needs FTRACE_OPS_FL_IPMODIFY, which one ftrace user per
+ * function may hold (a livepatch does). If another holds it, hook without:
+ * detection works, and the quarantine policy is refused.
+ */
+static int ftrace_attach(struct sg_hook *hook, void *p)
+{
+	struct sg_ftrace_slot *slot = p;
+	int ret;
+
+	slot->hook = hook;
+	ret = register_slot(slot, SG_FTRACE_OPS_FLAGS | FTRACE_OPS_FL_IPMODIFY);
+	if (ret == -EBUSY) {
+		pr_warn("ftrace: %s is diverted by another ftrace user; hooking it without quarantine\n",
+			hook->symbol);
+		ret = register_slot(slot, SG_FTRACE_OPS_FLAGS);
+	} else if (!ret) {
+		hook->can_skip = true;
+	}
 	return ret;
 }
 

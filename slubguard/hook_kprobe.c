@@ -31,7 +31,11 @@ static int sg_kprobe_handler(struct kprobe *kp, struct pt_regs *regs)
 			    regs_get_kernel_argument(regs, 1) },
 	};
 
-	slot->hook->handler(slot->hook, &call);
+	if (slot->hook->handler(slot->hook, &call) == SG_CALL_SKIP) {
+		/* Resume in a function that returns at once; no single-step. */
+		instruction_pointer_set(regs, (unsigned long)sg_skipped_call);
+		return 1;
+	}
 	return 0;
 }
 NOKPROBE_SYMBOL(sg_kprobe_handler);
@@ -43,6 +47,7 @@ static int kprobe_attach(struct sg_hook *hook, void *p)
 	slot->hook = hook;
 	slot->kp.symbol_name = hook->symbol;
 	slot->kp.pre_handler = sg_kprobe_handler;
+	hook->can_skip = true;
 	return register_kprobe(&slot->kp);
 }
 

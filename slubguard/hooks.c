@@ -19,44 +19,84 @@ static bool sg_hot_enabled(void)
 	return static_branch_likely(&sg_enabled_key);
 }
 
+/*
+ * Where a diverted call resumes: it returns to the caller at once, so the
+ * function it replaces must return void. It takes no arguments and touches
+ * none; the caller's argument registers are simply left alone.
+ */
+noinline void sg_skipped_call(void)
+{
+	barrier();
+}
+
 /* kfree(): the size and cache come from the slab the object lives in. */
-static void on_kfree(const struct sg_hook *hook, const struct sg_call *call)
+static enum sg_verdict on_kfree(const struct sg_hook *hook, const struct sg_call *call)
 {
 	const void *obj = (const void *)call->arg[0];
 	struct sg_free free;
 
 	if (!sg_hot_enabled() || ZERO_OR_NULL_PTR(obj) || !virt_addr_valid(obj))
-		return;
+		return SG_CALL_PROCEED;
 	free.obj = obj;
 	free.cache = sg_obj_cache(obj);
+	free.by_cache = false;
 	free.size = free.cache ? kmem_cache_size(free.cache) : sg_obj_page_size(obj);
 	free.via = hook->symbol;
 	free.ip = call->ip;
 	free.caller = call->caller;
-	sg_check_free(&free);
+	return sg_check_free(&free);
 }
 
-static void on_kmem_cache_free(const struct sg_hook *hook, const struct sg_call *call)
+static enum sg_verdict on_kmem_cache_free(const struct sg_hook *hook,
+					  const struct sg_call *call)
 {
 	struct kmem_cache *cache = (struct kmem_cache *)call->arg[0];
 	const void *obj = (const void *)call->arg[1];
 	struct sg_free free;
 
 	if (!sg_hot_enabled() || !cache || ZERO_OR_NULL_PTR(obj))
-		return;
+		return SG_CALL_PROCEED;
 	free.obj = obj;
 	free.cache = cache;
+	free.by_cache = true;
 	free.size = kmem_cache_size(cache);
 	free.via = hook->symbol;
 	free.ip = call->ip;
 	free.caller = call->caller;
-	sg_check_free(&free);
+	return sg_check_free(&free);
+}
+
+/* Objects of a cache being destroyed leave the quarantine first. */
+static enum sg_verdict on_kmem_cache_destroy(const struct sg_hook *hook,
+					     const struct sg_call *call)
+{
+	struct kmem_cache *cache = (struct kmem_cache *)call->arg[0];
+
+	if (cache && sg_quarantine_cache_destroy(cache, hook->can_skip))
+		return SG_CALL_SKIP;
+	return SG_CALL_PROCEED;
 }
 
 static struct sg_hook sg_hooks[] = {
-	{ .symbol = "kfree",		.handler = on_kfree },
-	{ .symbol = "kmem_cache_free",	.handler = on_kmem_cache_free },
+	{ .symbol = "kfree",			.handler = on_kfree },
+	{ .symbol = "kmem_cache_free",		.handler = on_kmem_cache_free },
+	{ .symbol = "kmem_cache_destroy",	.handler = on_kmem_cache_destroy },
 };
+
+/**
+ * sg_hooks_can_skip() - can every hook make its call return at once?
+ *
+ * Return: true if the quarantine policy can work now.
+ */
+bool sg_hooks_can_skip(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++)
+		if (!sg_hooks[i].live || !sg_hooks[i].can_skip)
+			return false;
+	return true;
+}
 
 static void *sg_slots;	/* ARRAY_SIZE(sg_hooks) slots of the backend's size */
 
@@ -74,6 +114,7 @@ static void detach_all(const struct sg_backend *backend)
 			continue;
 		backend->detach(&sg_hooks[i], slot_of(backend, i));
 		sg_hooks[i].live = false;
+		sg_hooks[i].can_skip = false;
 	}
 	kfree(sg_slots);
 	sg_slots = NULL;

@@ -18,6 +18,7 @@
 const char * const sg_policy_names[SG_NR_POLICIES] = {
 	[SG_POLICY_WARN]	= "warn",
 	[SG_POLICY_PANIC]	= "panic",
+	[SG_POLICY_QUARANTINE]	= "quarantine",
 };
 
 const char * const sg_stat_names[SG_NR_STATS] = {
@@ -27,6 +28,14 @@ const char * const sg_stat_names[SG_NR_STATS] = {
 	[SG_STAT_ARMED_TIMER_LIST]	= "armed_timer_list",
 	[SG_STAT_STALE_SKIPPED]		= "stale_skipped",
 	[SG_STAT_TRACK_FAILURES]	= "track_failures",
+	[SG_STAT_DISARMED]		= "disarmed",
+	[SG_STAT_DISARM_DEFERRED]	= "disarm_deferred",
+	[SG_STAT_QUARANTINE_FAILURES]	= "quarantine_failures",
+	[SG_STAT_POISON_VIOLATIONS]	= "poison_violations",
+	[SG_STAT_QUARANTINED]		= "quarantined",
+	[SG_STAT_RELEASED]		= "released",
+	[SG_STAT_QUARANTINE_HELD]	= "quarantine_held",
+	[SG_STAT_QUARANTINE_BYTES]	= "quarantine_bytes",
 	[SG_STAT_TRACKED]		= "tracked",
 	[SG_STAT_TRACKER_CAPACITY]	= "tracker_capacity",
 };
@@ -44,7 +53,9 @@ u64 sg_stat_read(enum sg_stat stat)
 	case SG_STAT_TRACKED:
 		return sg_registry_tracked();
 	case SG_STAT_TRACKER_CAPACITY:
-		return sg_registry_capacity();
+		return sg_pool_capacity();
+	case SG_STAT_QUARANTINED ... SG_STAT_QUARANTINE_BYTES:
+		return sg_quarantine_stat(stat);
 	default:
 		break;
 	}
@@ -64,6 +75,27 @@ int sg_policy_parse(const char *buf)
 	int i = sysfs_match_string(sg_policy_names, buf);
 
 	return i < 0 ? -EINVAL : i;
+}
+
+/**
+ * sg_policy_set() - switch policy, if this kernel allows it
+ * @policy:	the new policy
+ *
+ * Quarantine keeps the freed object from the allocator, so every free hook
+ * must be able to make the call return at once; a function that another
+ * ftrace user already diverts (a livepatch) cannot be, and then the policy
+ * stays as it was.
+ *
+ * Return: 0, or -EBUSY (after saying why).
+ */
+int sg_policy_set(int policy)
+{
+	if (policy == SG_POLICY_QUARANTINE && !sg_hooks_can_skip()) {
+		pr_warn("quarantine needs to divert the free functions; another ftrace user (a livepatch?) owns one of them\n");
+		return -EBUSY;
+	}
+	WRITE_ONCE(sg_policy, policy);
+	return 0;
 }
 
 /**
@@ -101,15 +133,17 @@ void sg_set_enabled(bool on)
 static bool param_enabled = true;
 static const struct sg_backend *param_backend = &sg_backend_ftrace;
 
+static int param_policy = SG_POLICY_WARN;
+
 static int policy_param_set(const char *val, const struct kernel_param *kp)
 {
 	int p = sg_policy_parse(val);
 
 	if (p < 0) {
-		pr_err("policy=%s: unknown policy (warn or panic)\n", val);
+		pr_err("policy=%s: unknown policy (warn, panic or quarantine)\n", val);
 		return -EINVAL;
 	}
-	WRITE_ONCE(sg_policy, p);
+	param_policy = p;
 	return 0;
 }
 
@@ -123,7 +157,7 @@ static const struct kernel_param_ops policy_param_ops = {
 	.get = policy_param_get,
 };
 module_param_cb(policy, &policy_param_ops, NULL, 0444);
-MODULE_PARM_DESC(policy, "what a hit does: warn (default) or panic");
+MODULE_PARM_DESC(policy, "what a hit does: warn (default), panic or quarantine");
 
 static int enabled_param_set(const char *val, const struct kernel_param *kp)
 {
@@ -171,6 +205,55 @@ static const struct kernel_param_ops backend_param_ops = {
 module_param_cb(backend, &backend_param_ops, NULL, 0444);
 MODULE_PARM_DESC(backend, "how frees are hooked: ftrace (default) or kprobe");
 
+/* Quarantine bounds: parsed and range-checked by the same code as sysfs. */
+static int quarantine_kb_param_set(const char *val, const struct kernel_param *kp)
+{
+	int ret = sg_quarantine_kb_parse(val, &sg_quarantine_kb);
+
+	if (ret)
+		pr_err("quarantine_kb=%s: must be a number of KiB from %u to %u\n",
+		       val, SG_QUARANTINE_KB_MIN, SG_QUARANTINE_KB_MAX);
+	return ret;
+}
+
+static int quarantine_ms_param_set(const char *val, const struct kernel_param *kp)
+{
+	int ret = sg_quarantine_ms_parse(val, &sg_quarantine_ms);
+
+	if (ret)
+		pr_err("quarantine_ms=%s: must be a number of ms from %u to %u\n",
+		       val, SG_QUARANTINE_MS_MIN, SG_QUARANTINE_MS_MAX);
+	return ret;
+}
+
+static int poison_param_set(const char *val, const struct kernel_param *kp)
+{
+	if (sg_enabled_parse(val, &sg_poison)) {
+		pr_err("poison=%s: must be 1 or 0\n", val);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct kernel_param_ops quarantine_kb_param_ops = {
+	.set = quarantine_kb_param_set,
+	.get = param_get_uint,
+};
+static const struct kernel_param_ops quarantine_ms_param_ops = {
+	.set = quarantine_ms_param_set,
+	.get = param_get_uint,
+};
+static const struct kernel_param_ops poison_param_ops = {
+	.set = poison_param_set,
+	.get = param_get_bool,
+};
+module_param_cb(quarantine_kb, &quarantine_kb_param_ops, &sg_quarantine_kb, 0444);
+MODULE_PARM_DESC(quarantine_kb, "quarantine: most KiB held before the oldest leaves");
+module_param_cb(quarantine_ms, &quarantine_ms_param_ops, &sg_quarantine_ms, 0444);
+MODULE_PARM_DESC(quarantine_ms, "quarantine: most ms an object is held");
+module_param_cb(poison, &poison_param_ops, &sg_poison, 0444);
+MODULE_PARM_DESC(poison, "quarantine: fill held objects with a pattern, check it on release: 0 (default) or 1");
+
 static int __init slubguard_init(void)
 {
 	int ret;
@@ -179,15 +262,21 @@ static int __init slubguard_init(void)
 	if (ret)
 		return ret;
 	sg_set_enabled(param_enabled);
-	ret = sg_registry_init();
+	ret = sg_pool_init();
 	if (ret)
 		return ret;
+	sg_registry_init();
 	ret = sg_tracepoints_init();
 	if (ret)
-		goto out_registry;
+		goto out_pool;
 	ret = sg_hooks_init(param_backend);
 	if (ret)
 		goto out_tracepoints;
+	ret = sg_policy_set(param_policy);
+	if (ret) {
+		pr_err("policy=quarantine is not possible on this kernel now; not loading\n");
+		goto out_hooks;
+	}
 	ret = sg_sysfs_init();
 	if (ret)
 		goto out_hooks;
@@ -197,21 +286,34 @@ static int __init slubguard_init(void)
 
 out_hooks:
 	sg_hooks_exit();
+	sg_quarantine_exit();
 out_tracepoints:
 	sg_tracepoints_exit();
-out_registry:
+out_pool:
 	sg_registry_exit();
+	sg_pool_exit();
 	return ret;
 }
 
+/*
+ * Hooks first: once they are gone no free looks at the registry or adds to
+ * the quarantine. Then everything held goes back to its allocator, then the
+ * tracepoint probes go, and only then the memory they all used.
+ */
 static void __exit slubguard_exit(void)
 {
+	u64 held;
+
 	sg_sysfs_exit();
-	/* Hooks first: once they are gone no free looks at the registry. */
 	sg_hooks_exit();
+	held = sg_quarantine_stat(SG_STAT_QUARANTINE_HELD);
+	sg_quarantine_exit();
 	sg_tracepoints_exit();
 	sg_registry_exit();
-	pr_info("unloaded\n");
+	sg_pool_exit();
+	pr_info("unloaded: released the %llu objects still in quarantine (%llu quarantined, %llu released in all)\n",
+		held, sg_quarantine_stat(SG_STAT_QUARANTINED),
+		sg_quarantine_stat(SG_STAT_RELEASED));
 }
 
 module_init(slubguard_init);

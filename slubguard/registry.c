@@ -4,30 +4,22 @@
  *
  * Entries are hashed by the page-sized chunk their object starts in, so "does
  * [addr, addr + size) hold anything?" visits one bucket per chunk: one or two
- * for any slab object. Entries come from a pool of pages that slubguard owns
- * and never frees through a hooked function, so tracking can neither recurse
- * into the free hooks nor allocate while the timer code holds its locks. The
- * pool is refilled from process context; when it is empty an arm event is
- * counted as a track failure and slubguard goes on with what it has.
+ * for any slab object. Entries come from the node pool (pool.c), so tracking
+ * neither recurses into the free hooks nor allocates while the timer code
+ * holds its locks; when the pool is empty an arm event is counted as a track
+ * failure and slubguard goes on with what it has.
  */
 #define pr_fmt(fmt) "slubguard: " fmt
 
 #include <linux/hash.h>
-#include <linux/irq_work.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/spinlock.h>
-#include <linux/workqueue.h>
 
 #include "slubguard.h"
 
 #define SG_HASH_BITS		14
 #define SG_CHUNK_SHIFT		PAGE_SHIFT
-
-/* Pool levels, in trackers. */
-#define SG_POOL_LOW		256	/* below this, refill */
-#define SG_POOL_TARGET		1024	/* refill up to this many free */
-#define SG_POOL_MAX		(1U << 20) /* never allocate more than this */
 
 /**
  * struct sg_tracker - one armed object
@@ -46,6 +38,7 @@ struct sg_tracker {
 	const struct sg_kind *kind;
 	u64 stamp;
 };
+static_assert(sizeof(struct sg_tracker) <= SG_NODE_SIZE);
 
 /**
  * struct sg_bucket - one hash chain
@@ -53,7 +46,7 @@ struct sg_tracker {
  *		locklessly to skip empty buckets (pairs with the WRITE_ONCE()
  *		in hlist_add_head() and __hlist_del())
  * @lock:	guards @head; taken in any context, also under the timer
- *		bases' locks, so it is raw and nothing is called under it
+ *		bases' locks, so it is raw; only the node pool's lock nests in it
  */
 struct sg_bucket {
 	struct hlist_head head;
@@ -62,98 +55,7 @@ struct sg_bucket {
 
 static struct sg_bucket sg_hash[1 << SG_HASH_BITS];
 
-/**
- * struct sg_pool - free trackers and the pages they live in
- * @lock:	guards every field; nests inside a bucket's lock
- * @free:	free trackers
- * @nr_free:	trackers on @free
- * @nr_total:	trackers allocated, free or in use
- * @pages:	pages holding the trackers, linked through page->lru
- */
-static struct sg_pool {
-	raw_spinlock_t lock;
-	struct hlist_head free;
-	unsigned int nr_free;
-	unsigned int nr_total;
-	struct list_head pages;
-} sg_pool = {
-	.lock	= __RAW_SPIN_LOCK_UNLOCKED(sg_pool.lock),
-	.pages	= LIST_HEAD_INIT(sg_pool.pages),
-};
-
 static atomic_long_t sg_nr_tracked = ATOMIC_LONG_INIT(0);
-
-static void pool_refill_fn(struct work_struct *work);
-static DECLARE_WORK(sg_refill_work, pool_refill_fn);
-
-/* An arm event can come with any lock held: kick the refill from irq_work. */
-static void pool_kick_fn(struct irq_work *work)
-{
-	schedule_work(&sg_refill_work);
-}
-static DEFINE_IRQ_WORK(sg_refill_kick, pool_kick_fn);
-
-static void pool_refill_fn(struct work_struct *work)
-{
-	const unsigned int per_page = PAGE_SIZE / sizeof(struct sg_tracker);
-
-	for (;;) {
-		struct sg_tracker *t;
-		struct page *page;
-		unsigned long flags;
-		unsigned int i;
-
-		raw_spin_lock_irqsave(&sg_pool.lock, flags);
-		if (sg_pool.nr_free >= SG_POOL_TARGET ||
-		    sg_pool.nr_total + per_page > SG_POOL_MAX) {
-			raw_spin_unlock_irqrestore(&sg_pool.lock, flags);
-			return;
-		}
-		raw_spin_unlock_irqrestore(&sg_pool.lock, flags);
-
-		page = alloc_page(GFP_KERNEL | __GFP_NOWARN);
-		if (!page)
-			return;
-		t = page_address(page);
-
-		raw_spin_lock_irqsave(&sg_pool.lock, flags);
-		list_add(&page->lru, &sg_pool.pages);
-		for (i = 0; i < per_page; i++)
-			hlist_add_head(&t[i].node, &sg_pool.free);
-		sg_pool.nr_free += per_page;
-		sg_pool.nr_total += per_page;
-		raw_spin_unlock_irqrestore(&sg_pool.lock, flags);
-	}
-}
-
-static struct sg_tracker *pool_get(void)
-{
-	struct sg_tracker *t = NULL;
-	bool low;
-
-	raw_spin_lock(&sg_pool.lock);
-	if (!hlist_empty(&sg_pool.free)) {
-		t = hlist_entry(sg_pool.free.first, struct sg_tracker, node);
-		hlist_del(&t->node);
-		sg_pool.nr_free--;
-	}
-	low = sg_pool.nr_free < SG_POOL_LOW;
-	raw_spin_unlock(&sg_pool.lock);
-
-	if (low)
-		irq_work_queue(&sg_refill_kick);
-	return t;
-}
-
-static void pool_put(struct sg_tracker *t)
-{
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&sg_pool.lock, flags);
-	hlist_add_head(&t->node, &sg_pool.free);
-	sg_pool.nr_free++;
-	raw_spin_unlock_irqrestore(&sg_pool.lock, flags);
-}
 
 static struct sg_bucket *bucket_of(const void *obj)
 {
@@ -189,7 +91,7 @@ void sg_track(const struct sg_kind *kind, const void *obj, u64 stamp)
 	raw_spin_lock_irqsave(&b->lock, flags);
 	t = lookup(b, obj);
 	if (!t) {
-		t = pool_get();
+		t = sg_node_get();
 		if (!t) {
 			raw_spin_unlock_irqrestore(&b->lock, flags);
 			sg_count(SG_STAT_TRACK_FAILURES);
@@ -231,7 +133,7 @@ void sg_untrack(const void *obj, u64 max_stamp)
 	raw_spin_unlock_irqrestore(&b->lock, flags);
 
 	if (t)
-		pool_put(t);
+		sg_node_put(t);
 }
 
 static unsigned int find_in_bucket(struct sg_bucket *b, unsigned long start,
@@ -299,12 +201,7 @@ u64 sg_registry_tracked(void)
 	return atomic_long_read(&sg_nr_tracked);
 }
 
-u64 sg_registry_capacity(void)
-{
-	return READ_ONCE(sg_pool.nr_total);
-}
-
-int sg_registry_init(void)
+void sg_registry_init(void)
 {
 	unsigned int i;
 
@@ -312,27 +209,11 @@ int sg_registry_init(void)
 		INIT_HLIST_HEAD(&sg_hash[i].head);
 		raw_spin_lock_init(&sg_hash[i].lock);
 	}
-	pool_refill_fn(NULL);
-	if (!sg_pool.nr_free) {
-		pr_err("cannot allocate the tracker pool\n");
-		return -ENOMEM;
-	}
-	return 0;
+	atomic_long_set(&sg_nr_tracked, 0);
 }
 
-/* Called once nothing can track or look up any more. */
+/* Called once nothing can track or look up any more; the pool goes after. */
 void sg_registry_exit(void)
 {
-	struct page *page, *next;
-
-	irq_work_sync(&sg_refill_kick);
-	cancel_work_sync(&sg_refill_work);
-	list_for_each_entry_safe(page, next, &sg_pool.pages, lru) {
-		list_del(&page->lru);
-		__free_page(page);
-	}
-	INIT_HLIST_HEAD(&sg_pool.free);
-	sg_pool.nr_free = 0;
-	sg_pool.nr_total = 0;
 	atomic_long_set(&sg_nr_tracked, 0);
 }

@@ -23,6 +23,13 @@ static DEFINE_RAW_SPINLOCK(sg_report_lock);
 static const char * const sg_action_text[SG_NR_POLICIES] = {
 	[SG_POLICY_WARN]	= "warn: the free goes on, the timer stays armed",
 	[SG_POLICY_PANIC]	= "panic",
+	[SG_POLICY_QUARANTINE]	= "quarantine",
+};
+
+static const char * const sg_outcome_text[] = {
+	[SG_Q_HELD]		= "timers disarmed, object held",
+	[SG_Q_HELD_DEFERRED]	= "object held; a callback is running, its timer is disarmed once it returns",
+	[SG_Q_NO_ROOM]		= "no room to hold the object: timers disarmed where possible, the free goes on",
 };
 
 static unsigned int find_entry(const unsigned long *entries, unsigned int nr,
@@ -107,7 +114,11 @@ void sg_report_print(const struct sg_report *r)
 	       r->nr_timers == 1 ? "" : "s");
 	for (i = 0; i < r->nr_timers; i++)
 		print_timer(r, i);
-	pr_err("action: %s\n", sg_action_text[r->action]);
+	if (r->action == SG_POLICY_QUARANTINE)
+		pr_err("action: %s: %s\n", sg_action_text[r->action],
+		       sg_outcome_text[r->outcome]);
+	else
+		pr_err("action: %s\n", sg_action_text[r->action]);
 	pr_err("freed by task %d (%s) on cpu %d:\n", r->pid, r->comm, r->cpu);
 	/*
 	 * At KERN_ERR, not stack_trace_print()'s default level: a console
@@ -115,6 +126,34 @@ void sg_report_print(const struct sg_report *r)
 	 */
 	for (i = 0; i < r->nr_stack; i++)
 		printk(KERN_ERR "  %pS\n", (void *)r->stack[i]);
+	pr_err("==================================================================\n");
+	raw_spin_unlock_irqrestore(&sg_report_lock, flags);
+}
+
+/**
+ * sg_report_poison() - report a write into a poisoned object in quarantine
+ * @cache_name:	where the object came from
+ * @size:	its size
+ * @first:	offset of the first byte found changed
+ * @last:	offset of the last
+ * @changed:	how many bytes changed
+ * @seen:	the value found at @first
+ *
+ * Found when the object leaves the quarantine, so there is no culprit stack:
+ * the offsets say which field was written.
+ */
+void sg_report_poison(const char *cache_name, size_t size, size_t first,
+		      size_t last, size_t changed, u8 seen)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&sg_report_lock, flags);
+	pr_err("==================================================================\n");
+	printk(KERN_ERR "BUG: slubguard: write after free in %s\n", cache_name);
+	pr_err("%zu byte%s changed in a quarantined %zu-byte object, at offsets %zu to %zu\n",
+	       changed, changed == 1 ? "" : "s", size, first, last);
+	pr_err("first changed byte: offset %zu is 0x%02x, poison is 0x%02x\n",
+	       first, seen, SG_POISON_BYTE);
 	pr_err("==================================================================\n");
 	raw_spin_unlock_irqrestore(&sg_report_lock, flags);
 }

@@ -23,10 +23,19 @@ enum sg_stat {
 	SG_STAT_ARMED_TIMER_LIST, /* armed timer_lists found in freed objects */
 	SG_STAT_STALE_SKIPPED,	/* registry entries in range whose object was not armed */
 	SG_STAT_TRACK_FAILURES,	/* arm events not tracked: no free tracker */
+	SG_STAT_DISARMED,	/* armed timers disarmed by quarantine */
+	SG_STAT_DISARM_DEFERRED, /* of those, disarms finished later (callback running) */
+	SG_STAT_QUARANTINE_FAILURES, /* hits not quarantined: no free record */
+	SG_STAT_POISON_VIOLATIONS, /* quarantined objects written to after the free */
 	SG_NR_COUNTERS,
+	/* Kept by the quarantine under its lock, so they agree with each other. */
+	SG_STAT_QUARANTINED = SG_NR_COUNTERS, /* objects put in quarantine */
+	SG_STAT_RELEASED,	/* objects given back to their allocator */
+	SG_STAT_QUARANTINE_HELD, /* objects in quarantine now */
+	SG_STAT_QUARANTINE_BYTES, /* their bytes, now */
 	/* Gauges: values now, not event counts. */
-	SG_STAT_TRACKED = SG_NR_COUNTERS, /* armed timers known right now */
-	SG_STAT_TRACKER_CAPACITY, /* trackers allocated (free + in use) */
+	SG_STAT_TRACKED,	/* armed timers known right now */
+	SG_STAT_TRACKER_CAPACITY, /* pool nodes allocated (free + in use) */
 	SG_NR_STATS,
 };
 
@@ -48,6 +57,9 @@ u64 sg_stat_read(enum sg_stat stat);
  * @debug_hint:	the callback the object will run; also its fingerprint, so a
  *		registry entry left behind by reused memory never matches
  * @expires_ns:	nanoseconds until it fires (negative if overdue)
+ * @disarm:	in any context, without waiting: dequeue it; false if its
+ *		callback is running, so it cannot be stopped for sure here
+ * @disarm_wait: in process context: dequeue it and wait for its callback
  *
  * The core never looks inside an object; everything kind-specific is here.
  * Adding a kind is one descriptor and one line in sg_kinds[].
@@ -58,6 +70,8 @@ struct sg_kind {
 	bool (*is_armed)(const void *obj);
 	void *(*debug_hint)(const void *obj);
 	s64 (*expires_ns)(const void *obj);
+	bool (*disarm)(void *obj);
+	void (*disarm_wait)(void *obj);
 };
 
 extern const struct sg_kind sg_kind_hrtimer;
@@ -67,6 +81,7 @@ extern const struct sg_kind sg_kind_timer_list;
 enum sg_policy {
 	SG_POLICY_WARN,
 	SG_POLICY_PANIC,
+	SG_POLICY_QUARANTINE,
 	SG_NR_POLICIES,
 };
 
@@ -75,8 +90,18 @@ extern int sg_policy;			/* READ_ONCE()/WRITE_ONCE() */
 DECLARE_STATIC_KEY_TRUE(sg_enabled_key);
 
 int sg_policy_parse(const char *buf);
+int sg_policy_set(int policy);
 int sg_enabled_parse(const char *buf, bool *val);
 void sg_set_enabled(bool on);
+
+/* pool.c: fixed-size records for code that must not allocate. */
+#define SG_NODE_SIZE	48
+
+void *sg_node_get(void);
+void sg_node_put(void *node);
+u64 sg_pool_capacity(void);
+int sg_pool_init(void);
+void sg_pool_exit(void);
 
 /* registry.c: which objects are armed right now. */
 #define SG_MAX_HITS	8
@@ -93,12 +118,11 @@ struct sg_hit {
 	void *hint;
 };
 
-int sg_registry_init(void);
+void sg_registry_init(void);
 void sg_registry_exit(void);
 void sg_track(const struct sg_kind *kind, const void *obj, u64 stamp);
 void sg_untrack(const void *obj, u64 max_stamp);
 u64 sg_registry_tracked(void);
-u64 sg_registry_capacity(void);
 unsigned int sg_registry_find(const void *start, size_t size,
 			      struct sg_hit *hits, unsigned int max);
 
@@ -107,6 +131,12 @@ int sg_tracepoints_init(void);
 void sg_tracepoints_exit(void);
 
 /* hooks.c: the free path. */
+/* What a hook's handler tells its backend to do with the call. */
+enum sg_verdict {
+	SG_CALL_PROCEED,	/* let the function run */
+	SG_CALL_SKIP,		/* return to the caller at once: the call never happens */
+};
+
 /**
  * struct sg_call - one intercepted call, as the backend saw it
  * @ip:		where the backend intercepted it, in the called function
@@ -123,12 +153,14 @@ struct sg_call {
  * struct sg_hook - one function of the free path that slubguard intercepts
  * @symbol:	the kernel function
  * @handler:	runs before the function, in the caller's context
- * @live:	set by the backend while the hook is installed
+ * @live:	set while the hook is installed
+ * @can_skip:	set while the backend can honour SG_CALL_SKIP for it
  */
 struct sg_hook {
 	const char *symbol;
-	void (*handler)(const struct sg_hook *hook, const struct sg_call *call);
+	enum sg_verdict (*handler)(const struct sg_hook *hook, const struct sg_call *call);
 	bool live;
+	bool can_skip;
 };
 
 /**
@@ -136,7 +168,9 @@ struct sg_hook {
  * @name:	"ftrace" or "kprobe"
  * @slot_size:	bytes of per-hook state the backend needs
  * @attach:	start running @hook's handler before its function, using
- *		@slot (zeroed) for its state; returns 0 or a negative errno
+ *		@slot (zeroed) for its state, and set @hook->can_skip if the
+ *		backend can make the call return at once; returns 0 or a
+ *		negative errno
  * @detach:	stop it; on return the handler no longer runs
  *
  * hooks.c installs the whole table or nothing; a backend handles one hook.
@@ -154,6 +188,8 @@ extern const struct sg_backend *sg_backend;
 
 int sg_hooks_init(const struct sg_backend *backend);
 void sg_hooks_exit(void);
+bool sg_hooks_can_skip(void);
+void sg_skipped_call(void);
 
 /* check.c: what one free is checked against, and what a hit does. */
 /**
@@ -161,6 +197,7 @@ void sg_hooks_exit(void);
  * @obj:	start of the object
  * @size:	its size: the range [obj, obj + size) is checked
  * @cache:	its slab cache, NULL for memory from the page allocator
+ * @by_cache:	freed with kmem_cache_free(@cache, ...), not kfree()
  * @via:	the freeing function ("kfree")
  * @ip:		where the hook intercepted the freeing function
  * @caller:	return address into the code that freed it
@@ -169,12 +206,46 @@ struct sg_free {
 	const void *obj;
 	size_t size;
 	struct kmem_cache *cache;
+	bool by_cache;
 	const char *via;
 	unsigned long ip;
 	unsigned long caller;
 };
 
-void sg_check_free(const struct sg_free *free);
+enum sg_verdict sg_check_free(const struct sg_free *free);
+
+/* quarantine.c: hits kept off the allocator for a while. */
+extern unsigned int sg_quarantine_kb;	/* READ_ONCE(); bound on bytes held */
+extern unsigned int sg_quarantine_ms;	/* READ_ONCE(); bound on time held */
+extern bool sg_poison;			/* READ_ONCE(); poison what is held */
+
+/**
+ * enum sg_quarantine_result - what became of a hit under the quarantine policy
+ * @SG_Q_HELD:		disarmed and held
+ * @SG_Q_HELD_DEFERRED:	held; a running callback is waited for later
+ * @SG_Q_NO_ROOM:	no record free: disarmed if possible, the free goes on
+ */
+enum sg_quarantine_result {
+	SG_Q_HELD,
+	SG_Q_HELD_DEFERRED,
+	SG_Q_NO_ROOM,
+};
+
+#define SG_QUARANTINE_KB_MIN	1
+#define SG_QUARANTINE_KB_MAX	1048576		/* 1 GiB */
+#define SG_QUARANTINE_MS_MIN	10
+#define SG_QUARANTINE_MS_MAX	3600000		/* an hour */
+#define SG_POISON_BYTE		0x6b		/* as the kernel's POISON_FREE */
+
+enum sg_quarantine_result sg_quarantine(const struct sg_free *free,
+					const struct sg_hit *hits, unsigned int nr);
+bool sg_quarantine_releasing(const void *ptr);
+bool sg_quarantine_cache_destroy(struct kmem_cache *cache, bool can_defer);
+void sg_quarantine_kick(void);
+u64 sg_quarantine_stat(enum sg_stat stat);
+int sg_quarantine_kb_parse(const char *buf, unsigned int *val);
+int sg_quarantine_ms_parse(const char *buf, unsigned int *val);
+void sg_quarantine_exit(void);
 
 /* report.c */
 #define SG_STACK_DEPTH	24
@@ -186,6 +257,7 @@ void sg_check_free(const struct sg_free *free);
  * @nr_timers:	how many armed objects it holds (entries used in @timers)
  * @timers:	each armed object: kind, offset in the object, callback, expiry
  * @action:	the policy applied
+ * @outcome:	for SG_POLICY_QUARANTINE, what became of the object
  * @stack:	the stack of the free, starting at the culprit when found
  * @nr_stack:	entries used in @stack
  * @cpu:	where the free ran
@@ -203,6 +275,7 @@ struct sg_report {
 		s64 expires_ns;
 	} timers[SG_MAX_HITS];
 	enum sg_policy action;
+	enum sg_quarantine_result outcome;
 	unsigned long stack[SG_STACK_DEPTH];
 	unsigned int nr_stack;
 	int cpu;
@@ -212,6 +285,8 @@ struct sg_report {
 
 void sg_report_fill_context(struct sg_report *r);
 void sg_report_print(const struct sg_report *r);
+void sg_report_poison(const char *cache_name, size_t size, size_t first,
+		      size_t last, size_t changed, u8 seen);
 
 /* sysfs/sysfs.c */
 int sg_sysfs_init(void);

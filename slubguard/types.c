@@ -9,6 +9,7 @@
 #include <linux/timer.h>
 #include <linux/jiffies.h>
 
+#include "compat.h"
 #include "slubguard.h"
 
 static bool hrtimer_armed(const void *obj)
@@ -26,12 +27,25 @@ static s64 hrtimer_expires(const void *obj)
 	return ktime_to_ns(hrtimer_expires_remaining(obj));
 }
 
+/* hrtimer_try_to_cancel() is -1 only while the callback runs. */
+static bool hrtimer_disarm(void *obj)
+{
+	return hrtimer_try_to_cancel(obj) >= 0;
+}
+
+static void hrtimer_disarm_wait(void *obj)
+{
+	hrtimer_cancel(obj);
+}
+
 const struct sg_kind sg_kind_hrtimer = {
 	.name		= "hrtimer",
 	.stat		= SG_STAT_ARMED_HRTIMER,
 	.is_armed	= hrtimer_armed,
 	.debug_hint	= hrtimer_hint,
 	.expires_ns	= hrtimer_expires,
+	.disarm		= hrtimer_disarm,
+	.disarm_wait	= hrtimer_disarm_wait,
 };
 
 static bool timer_list_armed(const void *obj)
@@ -51,10 +65,23 @@ static s64 timer_list_expires(const void *obj)
 	return (s64)delta * TICK_NSEC;
 }
 
+/* try_to_del_timer_sync() is -1 only while the callback runs. */
+static bool timer_list_disarm(void *obj)
+{
+	return try_to_del_timer_sync(obj) >= 0;
+}
+
+static void timer_list_disarm_wait(void *obj)
+{
+	sg_timer_delete_sync(obj);
+}
+
 const struct sg_kind sg_kind_timer_list = {
 	.name		= "timer_list",
 	.stat		= SG_STAT_ARMED_TIMER_LIST,
 	.is_armed	= timer_list_armed,
 	.debug_hint	= timer_list_hint,
 	.expires_ns	= timer_list_expires,
+	.disarm		= timer_list_disarm,
+	.disarm_wait	= timer_list_disarm_wait,
 };

@@ -5,6 +5,9 @@
  *	policy		every policy, the active one in brackets; write a name
  *	enabled		1 or 0
  *	backend		how frees are hooked (read-only)
+ *	quarantine_kb	most KiB the quarantine holds
+ *	quarantine_ms	most ms it holds an object
+ *	poison		1 or 0: poison what it holds
  *	stats/<name>	one decimal number per counter
  *
  * A write that is not exactly valid fails with -EINVAL and changes nothing.
@@ -35,11 +38,9 @@ static ssize_t policy_store(struct kobject *kobj, struct kobj_attribute *attr,
 			    const char *buf, size_t count)
 {
 	int p = sg_policy_parse(buf);
+	int ret = p < 0 ? p : sg_policy_set(p);
 
-	if (p < 0)
-		return p;
-	WRITE_ONCE(sg_policy, p);
-	return count;
+	return ret ?: count;
 }
 
 static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
@@ -64,14 +65,75 @@ static ssize_t backend_show(struct kobject *kobj, struct kobj_attribute *attr, c
 	return sysfs_emit(buf, "%s\n", sg_backend->name);
 }
 
+static ssize_t quarantine_kb_show(struct kobject *kobj, struct kobj_attribute *attr,
+				  char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(sg_quarantine_kb));
+}
+
+static ssize_t quarantine_kb_store(struct kobject *kobj, struct kobj_attribute *attr,
+				   const char *buf, size_t count)
+{
+	unsigned int kb;
+	int ret = sg_quarantine_kb_parse(buf, &kb);
+
+	if (ret)
+		return ret;
+	WRITE_ONCE(sg_quarantine_kb, kb);
+	sg_quarantine_kick();
+	return count;
+}
+
+static ssize_t quarantine_ms_show(struct kobject *kobj, struct kobj_attribute *attr,
+				  char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(sg_quarantine_ms));
+}
+
+static ssize_t quarantine_ms_store(struct kobject *kobj, struct kobj_attribute *attr,
+				   const char *buf, size_t count)
+{
+	unsigned int ms;
+	int ret = sg_quarantine_ms_parse(buf, &ms);
+
+	if (ret)
+		return ret;
+	WRITE_ONCE(sg_quarantine_ms, ms);
+	sg_quarantine_kick();
+	return count;
+}
+
+static ssize_t poison_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(sg_poison));
+}
+
+static ssize_t poison_store(struct kobject *kobj, struct kobj_attribute *attr,
+			    const char *buf, size_t count)
+{
+	bool on;
+	int ret = sg_enabled_parse(buf, &on);
+
+	if (ret)
+		return ret;
+	WRITE_ONCE(sg_poison, on);
+	return count;
+}
+
 static struct kobj_attribute policy_attr = __ATTR_RW_MODE(policy, 0644);
 static struct kobj_attribute enabled_attr = __ATTR_RW_MODE(enabled, 0644);
 static struct kobj_attribute backend_attr = __ATTR_RO(backend);
+static struct kobj_attribute quarantine_kb_attr = __ATTR_RW_MODE(quarantine_kb, 0644);
+static struct kobj_attribute quarantine_ms_attr = __ATTR_RW_MODE(quarantine_ms, 0644);
+static struct kobj_attribute poison_attr = __ATTR_RW_MODE(poison, 0644);
 
 static struct attribute *sg_attrs[] = {
 	&policy_attr.attr,
 	&enabled_attr.attr,
 	&backend_attr.attr,
+	&quarantine_kb_attr.attr,
+	&quarantine_ms_attr.attr,
+	&poison_attr.attr,
 	NULL,
 };
 

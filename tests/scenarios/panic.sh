@@ -15,7 +15,7 @@
 
 ktap_plan 2
 load_slubguard policy=panic
-expect_eq "policy set by modprobe" "warn [panic]" "$(cat /sys/kernel/slubguard/policy)"
+expect_eq "policy set by modprobe" "warn [panic] quarantine" "$(cat /sys/kernel/slubguard/policy)"
 modprobe sg_seed
 check "the fixture armed its timer" dmesg_has 'sg_seed: armed hrtimer'
 rmmod sg_seed

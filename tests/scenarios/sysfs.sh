@@ -4,7 +4,7 @@
 # checks; slubguardctl agrees with sysfs; module parameters set the same
 # state at load and bad ones make the load fail with a reason.
 #@ backends: ftrace
-#@ expect: slubguard: policy=bogus: unknown policy \(warn or panic\)
+#@ expect: slubguard: policy=bogus: unknown policy \(warn, panic or quarantine\)
 #@ expect: slubguard: enabled=2: must be 1 or 0
 #@ expect: slubguard: backend=dtrace: unknown backend \(ftrace or kprobe\)
 #@ reject: ^BUG: slubguard
@@ -23,22 +23,22 @@ einval_on() {
 
 ktap_plan 28
 load_slubguard
-expect_eq "policy lists all, active in brackets" "[warn] panic" "$(cat $SG/policy)"
+expect_eq "policy lists all, active in brackets" "[warn] panic quarantine" "$(cat $SG/policy)"
 check "policy accepts panic" try_write policy panic
-expect_eq "policy switched" "warn [panic]" "$(cat $SG/policy)"
+expect_eq "policy switched" "warn [panic] quarantine" "$(cat $SG/policy)"
 check "policy accepts a trailing newline" try_write policy "warn
 "
-expect_eq "policy switched back" "[warn] panic" "$(cat $SG/policy)"
+expect_eq "policy switched back" "[warn] panic quarantine" "$(cat $SG/policy)"
 bad=0
 # (An empty write never reaches the kernel; a lone newline does.)
 for v in "
 " "wa" "warnx" "warn " " warn" "WARN" "panic
 
-" "quarantine" "warn panic" "-1"; do
+" "quarantin" "warn panic" "-1"; do
 	try_write policy "$v" && { bad=1; echo "accepted policy '$v'"; }
 done
 expect_eq "policy rejects bad values" 0 "$bad"
-expect_eq "policy unchanged by bad writes" "[warn] panic" "$(cat $SG/policy)"
+expect_eq "policy unchanged by bad writes" "[warn] panic quarantine" "$(cat $SG/policy)"
 check "a bad write fails with EINVAL" einval_on policy wrn
 
 bad=0
@@ -73,7 +73,7 @@ check "slubguardctl stats -j is one JSON object" sh -c \
 	"slubguardctl stats -j | grep -q '^{\"armed_frees\":0,\"armed_hrtimer\":0,.*}\$'"
 expect_eq "slubguardctl policy" warn "$(slubguardctl policy)"
 check "slubguardctl sets a policy" slubguardctl policy panic
-expect_eq "sysfs sees it" "warn [panic]" "$(cat $SG/policy)"
+expect_eq "sysfs sees it" "warn [panic] quarantine" "$(cat $SG/policy)"
 slubguardctl policy bogus 2>/tmp/err
 expect_eq "slubguardctl: bad policy exits 1" 1 "$?"
 slubguardctl frobnicate 2>/dev/null
@@ -93,7 +93,7 @@ modprobe slubguard enabled=2 2>/dev/null && fails=1
 modprobe slubguard backend=dtrace 2>/dev/null && fails=1
 expect_eq "bad parameters refuse the load" "0 no" "$fails $( [ -d $SG ] && echo yes || echo no)"
 modprobe slubguard policy=panic enabled=0 backend=kprobe
-expect_eq "modprobe policy=panic" "warn [panic]" "$(cat $SG/policy)"
+expect_eq "modprobe policy=panic" "warn [panic] quarantine" "$(cat $SG/policy)"
 expect_eq "modprobe enabled=0 backend=kprobe" "0 kprobe" "$(cat $SG/enabled) $(cat $SG/backend)"
 rmmod slubguard
 check "unload removes the interface" test ! -d $SG

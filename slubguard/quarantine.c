@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The quarantine: objects freed while armed, kept off the allocator.
+ *
+ * On a hit under policy=quarantine the free never happens: the object's armed
+ * timers are disarmed and the object is held, oldest first, until it is over
+ * quarantine_kb or older than quarantine_ms. It then goes back through the
+ * allocator it came from, marked so that slubguard's own hooks let it pass.
+ * With poison=1 a held object is filled with SG_POISON_BYTE, a value that is
+ * no valid address on x86_64 or arm64, so a late pointer load from it faults
+ * in the function that makes it; the pattern is checked on release.
+ *
+ * A hit can come in any context, so holding only takes a node from the pool
+ * and a raw lock. A timer whose callback is running cannot be waited for
+ * there (it may be this CPU's own callback): the object is held, and the
+ * release work, in process context, waits for the callback before the object
+ * can leave.
+ */
+#define pr_fmt(fmt) "slubguard: " fmt
+
+#include <linux/irq_work.h>
+#include <linux/jiffies.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+
+#include "compat.h"
+#include "slubguard.h"
+
+unsigned int sg_quarantine_kb = 4096;
+unsigned int sg_quarantine_ms = 10000;
+bool sg_poison;
+
+/**
+ * struct sg_qentry - one object held
+ * @list:	in sg_q.held, oldest first
+ * @obj:	the object
+ * @cache:	its slab cache; NULL for memory from the page allocator
+ * @size:	its size
+ * @waiting:	timers whose running callback must finish before it can leave
+ * @by_cache:	freed with kmem_cache_free(), so given back the same way
+ * @poisoned:	filled with SG_POISON_BYTE
+ * @since:	jiffies when it was held
+ */
+struct sg_qentry {
+	struct list_head list;
+	void *obj;
+	struct kmem_cache *cache;
+	unsigned int size;
+	unsigned short waiting;
+	bool by_cache;
+	bool poisoned;
+	unsigned long since;
+};
+static_assert(sizeof(struct sg_qentry) <= SG_NODE_SIZE);
+
+/**
+ * struct sg_qwait - a timer of a held object, disarmed in process context
+ * @list:	in sg_q.waits
+ * @timer:	the armed object
+ * @kind:	what it is
+ * @entry:	the held object it lies in
+ */
+struct sg_qwait {
+	struct list_head list;
+	void *timer;
+	const struct sg_kind *kind;
+	struct sg_qentry *entry;
+};
+static_assert(sizeof(struct sg_qwait) <= SG_NODE_SIZE);
+
+/**
+ * struct sg_qdestroy - a kmem_cache_destroy() put off until its objects leave
+ * @list:	in sg_q.destroys
+ * @cache:	the cache
+ */
+struct sg_qdestroy {
+	struct list_head list;
+	struct kmem_cache *cache;
+};
+static_assert(sizeof(struct sg_qdestroy) <= SG_NODE_SIZE);
+
+/**
+ * struct sg_quarantine - everything held
+ * @lock:	guards every field; nests inside no lock but the pool's
+ * @held:	struct sg_qentry, oldest first
+ * @waits:	struct sg_qwait, for the release work
+ * @destroys:	struct sg_qdestroy, for the release work
+ * @quarantined: objects held since load
+ * @released:	objects given back since load
+ * @nr_held:	objects on @held
+ * @bytes:	their bytes
+ */
+static struct sg_quarantine {
+	raw_spinlock_t lock;
+	struct list_head held;
+	struct list_head waits;
+	struct list_head destroys;
+	u64 quarantined;
+	u64 released;
+	u64 nr_held;
+	u64 bytes;
+} sg_q = {
+	.lock		= __RAW_SPIN_LOCK_UNLOCKED(sg_q.lock),
+	.held		= LIST_HEAD_INIT(sg_q.held),
+	.waits		= LIST_HEAD_INIT(sg_q.waits),
+	.destroys	= LIST_HEAD_INIT(sg_q.destroys),
+};
+
+/* The object this CPU is giving back right now: the hooks let it pass. */
+static DEFINE_PER_CPU(const void *, sg_releasing);
+/* The cache the release work is destroying (it may sleep, so not per-CPU). */
+static struct kmem_cache *sg_destroying;
+static DEFINE_MUTEX(sg_release_mutex);
+
+static void release_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(sg_release_work, release_fn);
+
+static void kick_fn(struct irq_work *work)
+{
+	mod_delayed_work(system_wq, &sg_release_work, 0);
+}
+static DEFINE_IRQ_WORK(sg_release_kick, kick_fn);
+
+/**
+ * sg_quarantine_kick() - have the release work run soon, from any context
+ */
+void sg_quarantine_kick(void)
+{
+	irq_work_queue(&sg_release_kick);
+}
+
+/**
+ * sg_quarantine_releasing() - is @ptr being given back by the quarantine?
+ * @ptr:	an object being freed, or a cache being destroyed
+ *
+ * Return: true if the hooks must let this call through unchecked.
+ */
+bool sg_quarantine_releasing(const void *ptr)
+{
+	return this_cpu_read(sg_releasing) == ptr || READ_ONCE(sg_destroying) == ptr;
+}
+
+static void poison_check(const struct sg_qentry *e)
+{
+	const u8 *p = e->obj;
+	size_t i, first = 0, last = 0, changed = 0;
+
+	for (i = 0; i < e->size; i++) {
+		if (p[i] == SG_POISON_BYTE)
+			continue;
+		if (!changed++)
+			first = i;
+		last = i;
+	}
+	if (!changed)
+		return;
+	sg_count(SG_STAT_POISON_VIOLATIONS);
+	sg_report_poison(e->cache ? sg_cache_name(e->cache) : "(page allocator)",
+			 e->size, first, last, changed, p[first]);
+}
+
+/* Back to the allocator it came from, past slubguard's own hooks. */
+static void release_one(struct sg_qentry *e)
+{
+	if (e->poisoned)
+		poison_check(e);
+	preempt_disable();
+	this_cpu_write(sg_releasing, e->obj);
+	if (e->by_cache)
+		kmem_cache_free(e->cache, e->obj);
+	else
+		kfree(e->obj);
+	this_cpu_write(sg_releasing, NULL);
+	preempt_enable();
+	sg_node_put(e);
+}
+
+/* Take @e off the list; the caller holds sg_q.lock and releases it after. */
+static void unlink_entry(struct sg_qentry *e)
+{
+	list_del(&e->list);
+	sg_q.released++;
+	sg_q.nr_held--;
+	sg_q.bytes -= e->size;
+}
+
+static void poison(struct sg_qentry *e)
+{
+	memset(e->obj, SG_POISON_BYTE, e->size);
+	e->poisoned = true;
+}
+
+/**
+ * sg_quarantine() - hold a freed object instead of freeing it
+ * @free:	the free
+ * @hits:	the armed objects in it, already checked live
+ * @nr:		how many
+ *
+ * Any context. Disarms what can be disarmed here and records the rest.
+ *
+ * Return: what became of the object; on SG_Q_NO_ROOM the caller lets the
+ * free go on.
+ */
+enum sg_quarantine_result sg_quarantine(const struct sg_free *free,
+					const struct sg_hit *hits, unsigned int nr)
+{
+	struct sg_qentry *e = sg_node_get();
+	struct sg_qwait *waits[SG_MAX_HITS];
+	unsigned int i, nr_waits = 0;
+	unsigned long flags;
+
+	for (i = 0; i < nr; i++) {
+		if (hits[i].kind->disarm((void *)hits[i].obj)) {
+			sg_count(SG_STAT_DISARMED);
+			continue;
+		}
+		/* Its callback is running: wait for it later, in process context. */
+		waits[nr_waits] = e ? sg_node_get() : NULL;
+		if (!waits[nr_waits])
+			goto no_room;
+		waits[nr_waits]->timer = (void *)hits[i].obj;
+		waits[nr_waits]->kind = hits[i].kind;
+		waits[nr_waits]->entry = e;
+		nr_waits++;
+		sg_count(SG_STAT_DISARM_DEFERRED);
+	}
+	if (!e)
+		goto no_room;
+
+	e->obj = (void *)free->obj;
+	e->cache = free->cache;
+	e->by_cache = free->by_cache;
+	e->size = free->size;
+	e->waiting = nr_waits;
+	e->poisoned = false;
+	e->since = jiffies;
+	if (READ_ONCE(sg_poison) && !nr_waits)
+		poison(e);
+
+	raw_spin_lock_irqsave(&sg_q.lock, flags);
+	list_add_tail(&e->list, &sg_q.held);
+	for (i = 0; i < nr_waits; i++)
+		list_add_tail(&waits[i]->list, &sg_q.waits);
+	sg_q.quarantined++;
+	sg_q.nr_held++;
+	sg_q.bytes += e->size;
+	raw_spin_unlock_irqrestore(&sg_q.lock, flags);
+
+	sg_quarantine_kick();
+	return nr_waits ? SG_Q_HELD_DEFERRED : SG_Q_HELD;
+
+no_room:
+	for (i = 0; i < nr_waits; i++)
+		sg_node_put(waits[i]);
+	if (e)
+		sg_node_put(e);
+	sg_count(SG_STAT_QUARANTINE_FAILURES);
+	return SG_Q_NO_ROOM;
+}
+
+/* Process context: wait for running callbacks, then poison what now may be. */
+static void finish_waits(void)
+{
+	struct sg_qwait *w, *next;
+	unsigned long flags;
+	LIST_HEAD(waits);
+
+	raw_spin_lock_irqsave(&sg_q.lock, flags);
+	list_splice_init(&sg_q.waits, &waits);
+	raw_spin_unlock_irqrestore(&sg_q.lock, flags);
+
+	list_for_each_entry_safe(w, next, &waits, list) {
+		w->kind->disarm_wait(w->timer);
+		raw_spin_lock_irqsave(&sg_q.lock, flags);
+		if (!--w->entry->waiting && READ_ONCE(sg_poison))
+			poison(w->entry);
+		raw_spin_unlock_irqrestore(&sg_q.lock, flags);
+		list_del(&w->list);
+		sg_node_put(w);
+	}
+}
+
+/*
+ * The oldest object that must leave now, off the list; NULL if none. With
+ * @cache, every object of that cache leaves; with @all, everything.
+ */
+static struct sg_qentry *next_to_release(struct kmem_cache *cache, bool all)
+{
+	unsigned long max_age = msecs_to_jiffies(READ_ONCE(sg_quarantine_ms));
+	u64 max_bytes = (u64)READ_ONCE(sg_quarantine_kb) * 1024;
+	struct sg_qentry *e, *found = NULL;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&sg_q.lock, flags);
+	list_for_each_entry(e, &sg_q.held, list) {
+		if (e->waiting)
+			continue;
+		if (all || (cache && e->cache == cache) ||
+		    (!cache && (sg_q.bytes > max_bytes ||
+				time_after_eq(jiffies, e->since + max_age)))) {
+			unlink_entry(e);
+			found = e;
+		}
+		break;
+	}
+	raw_spin_unlock_irqrestore(&sg_q.lock, flags);
+	return found;
+}
+
+static void release_cache(struct kmem_cache *cache)
+{
+	struct sg_qentry *e, *next;
+	unsigned long flags;
+	LIST_HEAD(mine);
+
+	raw_spin_lock_irqsave(&sg_q.lock, flags);
+	list_for_each_entry_safe(e, next, &sg_q.held, list) {
+		if (e->cache != cache || e->waiting)
+			continue;
+		unlink_entry(e);
+		list_add_tail(&e->list, &mine);
+	}
+	raw_spin_unlock_irqrestore(&sg_q.lock, flags);
+
+	list_for_each_entry_safe(e, next, &mine, list) {
+		list_del(&e->list);
+		release_one(e);
+	}
+}
+
+/* The destroys put off by sg_quarantine_cache_destroy(), now possible. */
+static void finish_destroys(void)
+{
+	struct sg_qdestroy *d, *next;
+	unsigned long flags;
+	LIST_HEAD(destroys);
+
+	raw_spin_lock_irqsave(&sg_q.lock, flags);
+	list_splice_init(&sg_q.destroys, &destroys);
+	raw_spin_unlock_irqrestore(&sg_q.lock, flags);
+
+	list_for_each_entry_safe(d, next, &destroys, list) {
+		release_cache(d->cache);
+		WRITE_ONCE(sg_destroying, d->cache);
+		kmem_cache_destroy(d->cache);
+		WRITE_ONCE(sg_destroying, NULL);
+		list_del(&d->list);
+		sg_node_put(d);
+	}
+}
+
+static void release_all(bool all)
+{
+	struct sg_qentry *e;
+
+	mutex_lock(&sg_release_mutex);
+	finish_waits();
+	finish_destroys();
+	while ((e = next_to_release(NULL, all)))
+		release_one(e);
+	mutex_unlock(&sg_release_mutex);
+}
+
+static void release_fn(struct work_struct *work)
+{
+	unsigned long flags, next = 0;
+	struct sg_qentry *e;
+
+	release_all(false);
+
+	/* Come back when the oldest object is due. */
+	raw_spin_lock_irqsave(&sg_q.lock, flags);
+	e = list_first_entry_or_null(&sg_q.held, struct sg_qentry, list);
+	if (e)
+		next = e->since + msecs_to_jiffies(READ_ONCE(sg_quarantine_ms));
+	raw_spin_unlock_irqrestore(&sg_q.lock, flags);
+	if (e)
+		mod_delayed_work(system_wq, &sg_release_work,
+				 time_after(next, jiffies) ? next - jiffies : 1);
+}
+
+/**
+ * sg_quarantine_cache_destroy() - a cache is being destroyed
+ * @cache:	the cache
+ * @can_defer:	the hook can make kmem_cache_destroy() return at once
+ *
+ * Runs before kmem_cache_destroy(), with preemption off. Objects of the cache
+ * that can leave now are given back; if one is still waiting for a running
+ * callback, the destroy is put off (when @can_defer) and the release work
+ * makes it once the object is out.
+ *
+ * Return: true if the destroy must not happen now.
+ */
+bool sg_quarantine_cache_destroy(struct kmem_cache *cache, bool can_defer)
+{
+	struct sg_qdestroy *d;
+	struct sg_qentry *e;
+	unsigned long flags;
+	bool waiting = false;
+
+	if (!READ_ONCE(sg_q.nr_held) || sg_quarantine_releasing(cache))
+		return false;
+	release_cache(cache);
+
+	raw_spin_lock_irqsave(&sg_q.lock, flags);
+	list_for_each_entry(e, &sg_q.held, list)
+		waiting |= e->cache == cache;
+	raw_spin_unlock_irqrestore(&sg_q.lock, flags);
+	if (!waiting || !can_defer)
+		return false;
+
+	d = sg_node_get();
+	if (!d)
+		return false;
+	d->cache = cache;
+	raw_spin_lock_irqsave(&sg_q.lock, flags);
+	list_add_tail(&d->list, &sg_q.destroys);
+	raw_spin_unlock_irqrestore(&sg_q.lock, flags);
+	sg_quarantine_kick();
+	return true;
+}
+
+u64 sg_quarantine_stat(enum sg_stat stat)
+{
+	unsigned long flags;
+	u64 val = 0;
+
+	raw_spin_lock_irqsave(&sg_q.lock, flags);
+	switch (stat) {
+	case SG_STAT_QUARANTINED:
+		val = sg_q.quarantined;
+		break;
+	case SG_STAT_RELEASED:
+		val = sg_q.released;
+		break;
+	case SG_STAT_QUARANTINE_HELD:
+		val = sg_q.nr_held;
+		break;
+	case SG_STAT_QUARANTINE_BYTES:
+		val = sg_q.bytes;
+		break;
+	default:
+		break;
+	}
+	raw_spin_unlock_irqrestore(&sg_q.lock, flags);
+	return val;
+}
+
+/* Digits only, then at most one newline, within [min, max]. */
+static int parse_uint(const char *buf, unsigned int min, unsigned int max,
+		      unsigned int *val)
+{
+	unsigned int v;
+	size_t len = strlen(buf);
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (!len || len > 10 || buf[0] < '0' || buf[0] > '9')
+		return -EINVAL;
+	if (kstrtouint(buf, 10, &v) || v < min || v > max)
+		return -EINVAL;
+	*val = v;
+	return 0;
+}
+
+int sg_quarantine_kb_parse(const char *buf, unsigned int *val)
+{
+	return parse_uint(buf, SG_QUARANTINE_KB_MIN, SG_QUARANTINE_KB_MAX, val);
+}
+
+int sg_quarantine_ms_parse(const char *buf, unsigned int *val)
+{
+	return parse_uint(buf, SG_QUARANTINE_MS_MIN, SG_QUARANTINE_MS_MAX, val);
+}
+
+/*
+ * At unload, after the hooks are gone: stop the release work, then give back
+ * everything, waiting for running callbacks where needed.
+ */
+void sg_quarantine_exit(void)
+{
+	irq_work_sync(&sg_release_kick);
+	cancel_delayed_work_sync(&sg_release_work);
+	release_all(true);
+}
