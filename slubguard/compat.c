@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Finds, at load time, the two fields of mm/'s private structures slubguard
- * reads (see compat.h), and refuses to load if they cannot be found for sure.
+ * Finds, at load time, the fields of mm/'s private structures slubguard reads
+ * (see compat.h), and refuses to load if they cannot be found for sure.
  */
 #define pr_fmt(fmt) "slubguard: " fmt
 
@@ -15,6 +15,8 @@
 
 unsigned int sg_slab_cache_offset;
 unsigned int sg_cache_name_offset;
+unsigned int sg_cache_ctor_offset;
+unsigned int sg_cache_flags_offset;
 
 #define SG_SCAN_SLAB	64	/* bytes of struct slab searched */
 #define SG_SCAN_CACHE	512	/* bytes of struct kmem_cache searched, at most */
@@ -23,6 +25,7 @@ unsigned int sg_cache_name_offset;
 struct sg_probe_cache {
 	const char *name;
 	unsigned int size;
+	slab_flags_t flags;
 	struct kmem_cache *cache;
 	void *obj;
 };
@@ -67,10 +70,51 @@ static unsigned int find_name(const struct sg_probe_cache *pc, unsigned int limi
 	return SG_NOT_FOUND;
 }
 
-/* Both fields, found in every probe cache at the same place. */
+/* The constructor: the one word that points to probe_ctor(). */
+static unsigned int find_ctor(const struct sg_probe_cache *pc, unsigned int limit)
+{
+	unsigned int off, found = SG_NOT_FOUND;
+
+	for (off = 0; off + sizeof(void *) <= limit; off += sizeof(void *)) {
+		if (*(void * const *)((const char *)pc->cache + off) != probe_ctor)
+			continue;
+		if (found != SG_NOT_FOUND)
+			return SG_NOT_FOUND;
+		found = off;
+	}
+	return found;
+}
+
+static u32 cache_word(const struct sg_probe_cache *pc, unsigned int off)
+{
+	return *(const u32 *)((const char *)pc->cache + off);
+}
+
+/*
+ * The flags: the one 32-bit word that differs between the two probe caches
+ * by exactly the flag that one was created with and the other not.
+ */
+static unsigned int find_flags(const struct sg_probe_cache *without,
+			       const struct sg_probe_cache *with, unsigned int limit)
+{
+	u32 flag = (__force u32)(with->flags & ~without->flags);
+	unsigned int off, found = SG_NOT_FOUND;
+
+	for (off = 0; off + sizeof(u32) <= limit; off += sizeof(u32)) {
+		if (cache_word(without, off) & flag ||
+		    (cache_word(without, off) ^ cache_word(with, off)) != flag)
+			continue;
+		if (found != SG_NOT_FOUND)
+			return SG_NOT_FOUND;
+		found = off;
+	}
+	return found;
+}
+
+/* Every field, found in every probe cache at the same place. */
 static bool find_offsets(struct sg_probe_cache *pcs, unsigned int nr)
 {
-	unsigned int i, slab_off, name_off, limit;
+	unsigned int i, slab_off, name_off, ctor_off, limit = SG_SCAN_CACHE;
 
 	for (i = 0; i < nr; i++) {
 		slab_off = find_slab_cache(&pcs[i]);
@@ -85,8 +129,14 @@ static bool find_offsets(struct sg_probe_cache *pcs, unsigned int nr)
 		if (name_off == SG_NOT_FOUND || (i && name_off != sg_cache_name_offset))
 			return false;
 		sg_cache_name_offset = name_off;
+
+		ctor_off = find_ctor(&pcs[i], limit);
+		if (ctor_off == SG_NOT_FOUND || (i && ctor_off != sg_cache_ctor_offset))
+			return false;
+		sg_cache_ctor_offset = ctor_off;
 	}
-	return true;
+	sg_cache_flags_offset = find_flags(&pcs[0], &pcs[1], limit);
+	return sg_cache_flags_offset != SG_NOT_FOUND;
 }
 
 /* What was found must also describe kmalloc's caches and large kmallocs. */
@@ -100,7 +150,7 @@ static bool check_kmalloc(void)
 	if (small && large) {
 		s = sg_obj_cache(small);
 		ok = s && kmem_cache_size(s) >= 64 &&
-		     !strncmp(sg_cache_name(s), "kmalloc", 7) &&
+		     !strncmp(sg_cache_name(s), "kmalloc", 7) && sg_cache_poisonable(s) &&
 		     !sg_obj_cache(large) && sg_obj_page_size(large) >= 4 * PAGE_SIZE;
 	}
 	kfree(large);
@@ -120,14 +170,15 @@ int sg_compat_init(void)
 {
 	struct sg_probe_cache pcs[] = {
 		{ .name = "slubguard_probe_a", .size = 40 },
-		{ .name = "slubguard_probe_b", .size = 200 },
+		{ .name = "slubguard_probe_b", .size = 200, .flags = SLAB_TYPESAFE_BY_RCU },
 	};
 	unsigned int i;
 	bool ok = true;
 	int ret = 0;
 
 	for (i = 0; i < ARRAY_SIZE(pcs); i++) {
-		pcs[i].cache = kmem_cache_create(pcs[i].name, pcs[i].size, 0, 0, probe_ctor);
+		pcs[i].cache = kmem_cache_create(pcs[i].name, pcs[i].size, 0,
+					  pcs[i].flags, probe_ctor);
 		pcs[i].obj = pcs[i].cache ? kmem_cache_alloc(pcs[i].cache, GFP_KERNEL) : NULL;
 		if (!pcs[i].obj)
 			ret = -ENOMEM;
@@ -140,7 +191,7 @@ int sg_compat_init(void)
 		kmem_cache_destroy(pcs[i].cache);
 	}
 	if (!ret && !ok) {
-		pr_err("cannot find the slab cache of an object on this kernel; not loading\n");
+		pr_err("cannot find how this kernel's slab caches are laid out; not loading\n");
 		ret = -ENODEV;
 	}
 	return ret;

@@ -96,15 +96,18 @@ static inline void sg_timer_delete_sync(struct timer_list *timer)
 }
 
 /*
- * The slab cache an object belongs to, and a cache's name. Both live in
- * structures private to mm/ (struct slab, struct kmem_cache) whose layout
- * changes between versions and configurations. Rather than mirror them,
- * sg_compat_init() finds the two fields at load time in caches it creates
- * itself, cross-checks them on several caches and on kmalloc, and refuses to
- * load if they do not agree; afterwards reading them is one load each.
+ * The slab cache an object belongs to, and a cache's name, constructor and
+ * flags. They live in structures private to mm/ (struct slab, struct
+ * kmem_cache) whose layout changes between versions and configurations.
+ * Rather than mirror them, sg_compat_init() finds the fields at load time in
+ * caches it creates itself, cross-checks them on several caches and on
+ * kmalloc, and refuses to load if they do not agree; afterwards reading one
+ * is one load.
  */
 extern unsigned int sg_slab_cache_offset;
 extern unsigned int sg_cache_name_offset;
+extern unsigned int sg_cache_ctor_offset;
+extern unsigned int sg_cache_flags_offset;
 
 static inline struct kmem_cache *sg_obj_cache(const void *obj)
 {
@@ -118,6 +121,21 @@ static inline struct kmem_cache *sg_obj_cache(const void *obj)
 static inline const char *sg_cache_name(const struct kmem_cache *s)
 {
 	return *(const char * const *)((const char *)s + sg_cache_name_offset);
+}
+
+/*
+ * May a freed object of @s be overwritten? Not if the cache has a
+ * constructor (its free objects must stay constructed) or is
+ * SLAB_TYPESAFE_BY_RCU (readers may still look at freed objects): SLUB does
+ * not poison those either.
+ */
+static inline bool sg_cache_poisonable(const struct kmem_cache *s)
+{
+	const char *p = (const char *)s;
+	slab_flags_t flags = *(const slab_flags_t *)(p + sg_cache_flags_offset);
+
+	return !*(void * const *)(p + sg_cache_ctor_offset) &&
+	       !(flags & SLAB_TYPESAFE_BY_RCU);
 }
 
 /* The size of memory from the page allocator that kfree() would free. */

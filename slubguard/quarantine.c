@@ -43,6 +43,7 @@ bool sg_poison;
  * @size:	its size
  * @waiting:	timers whose running callback must finish before it can leave
  * @by_cache:	freed with kmem_cache_free(), so given back the same way
+ * @poisonable:	to be filled with SG_POISON_BYTE once nothing runs in it
  * @poisoned:	filled with SG_POISON_BYTE
  * @since:	jiffies when it was held
  */
@@ -51,8 +52,9 @@ struct sg_qentry {
 	void *obj;
 	struct kmem_cache *cache;
 	unsigned int size;
-	unsigned short waiting;
+	u8 waiting;
 	bool by_cache;
+	bool poisonable;
 	bool poisoned;
 	unsigned long since;
 };
@@ -145,6 +147,18 @@ bool sg_quarantine_releasing(const void *ptr)
 	return this_cpu_read(sg_releasing) == ptr || READ_ONCE(sg_destroying) == ptr;
 }
 
+/**
+ * sg_quarantine_poisonable() - may this object be poisoned while held?
+ * @free:	the free
+ *
+ * Return: false for objects of caches with a constructor or
+ * SLAB_TYPESAFE_BY_RCU, which are held but left as they are.
+ */
+bool sg_quarantine_poisonable(const struct sg_free *free)
+{
+	return !free->cache || sg_cache_poisonable(free->cache);
+}
+
 static void poison_check(const struct sg_qentry *e)
 {
 	const u8 *p = e->obj;
@@ -161,7 +175,7 @@ static void poison_check(const struct sg_qentry *e)
 		return;
 	sg_count(SG_STAT_POISON_VIOLATIONS);
 	sg_report_poison(e->cache ? sg_cache_name(e->cache) : "(page allocator)",
-			 e->size, first, last, changed, p[first]);
+			 p, e->size, first, last, changed);
 }
 
 /* Back to the allocator it came from, past slubguard's own hooks. */
@@ -238,8 +252,9 @@ enum sg_quarantine_result sg_quarantine(const struct sg_free *free,
 	e->size = free->size;
 	e->waiting = nr_waits;
 	e->poisoned = false;
+	e->poisonable = READ_ONCE(sg_poison) && sg_quarantine_poisonable(free);
 	e->since = jiffies;
-	if (READ_ONCE(sg_poison) && !nr_waits)
+	if (e->poisonable && !nr_waits)
 		poison(e);
 
 	raw_spin_lock_irqsave(&sg_q.lock, flags);
@@ -277,7 +292,7 @@ static void finish_waits(void)
 	list_for_each_entry_safe(w, next, &waits, list) {
 		w->kind->disarm_wait(w->timer);
 		raw_spin_lock_irqsave(&sg_q.lock, flags);
-		if (!--w->entry->waiting && READ_ONCE(sg_poison))
+		if (!--w->entry->waiting && w->entry->poisonable)
 			poison(w->entry);
 		raw_spin_unlock_irqrestore(&sg_q.lock, flags);
 		list_del(&w->list);

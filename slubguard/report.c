@@ -115,8 +115,9 @@ void sg_report_print(const struct sg_report *r)
 	for (i = 0; i < r->nr_timers; i++)
 		print_timer(r, i);
 	if (r->action == SG_POLICY_QUARANTINE)
-		pr_err("action: %s: %s\n", sg_action_text[r->action],
-		       sg_outcome_text[r->outcome]);
+		pr_err("action: %s: %s%s\n", sg_action_text[r->action],
+		       sg_outcome_text[r->outcome],
+		       r->unpoisonable ? "; not poisoned: its cache has a constructor or is SLAB_TYPESAFE_BY_RCU" : "");
 	else
 		pr_err("action: %s\n", sg_action_text[r->action]);
 	pr_err("freed by task %d (%s) on cpu %d:\n", r->pid, r->comm, r->cpu);
@@ -130,21 +131,25 @@ void sg_report_print(const struct sg_report *r)
 	raw_spin_unlock_irqrestore(&sg_report_lock, flags);
 }
 
+/* At most this many bytes of a written range are shown. */
+#define SG_POISON_SHOWN	32
+
 /**
  * sg_report_poison() - report a write into a poisoned object in quarantine
  * @cache_name:	where the object came from
+ * @obj:	the object
  * @size:	its size
  * @first:	offset of the first byte found changed
  * @last:	offset of the last
  * @changed:	how many bytes changed
- * @seen:	the value found at @first
  *
  * Found when the object leaves the quarantine, so there is no culprit stack:
- * the offsets say which field was written.
+ * the offsets, and the bytes written there, say which field was written.
  */
-void sg_report_poison(const char *cache_name, size_t size, size_t first,
-		      size_t last, size_t changed, u8 seen)
+void sg_report_poison(const char *cache_name, const u8 *obj, size_t size,
+		      size_t first, size_t last, size_t changed)
 {
+	int shown = min_t(size_t, last - first + 1, SG_POISON_SHOWN);
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&sg_report_lock, flags);
@@ -153,7 +158,9 @@ void sg_report_poison(const char *cache_name, size_t size, size_t first,
 	pr_err("%zu byte%s changed in a quarantined %zu-byte object, at offsets %zu to %zu\n",
 	       changed, changed == 1 ? "" : "s", size, first, last);
 	pr_err("first changed byte: offset %zu is 0x%02x, poison is 0x%02x\n",
-	       first, seen, SG_POISON_BYTE);
+	       first, obj[first], SG_POISON_BYTE);
+	pr_err("bytes %zu to %zu: %*ph%s\n", first, first + shown - 1, shown,
+	       obj + first, first + shown - 1 < last ? " ..." : "");
 	pr_err("==================================================================\n");
 	raw_spin_unlock_irqrestore(&sg_report_lock, flags);
 }

@@ -240,6 +240,7 @@ enum sg_quarantine_result {
 enum sg_quarantine_result sg_quarantine(const struct sg_free *free,
 					const struct sg_hit *hits, unsigned int nr);
 bool sg_quarantine_releasing(const void *ptr);
+bool sg_quarantine_poisonable(const struct sg_free *free);
 bool sg_quarantine_cache_destroy(struct kmem_cache *cache, bool can_defer);
 void sg_quarantine_kick(void);
 u64 sg_quarantine_stat(enum sg_stat stat);
@@ -276,6 +277,7 @@ struct sg_report {
 	} timers[SG_MAX_HITS];
 	enum sg_policy action;
 	enum sg_quarantine_result outcome;
+	bool unpoisonable;
 	unsigned long stack[SG_STACK_DEPTH];
 	unsigned int nr_stack;
 	int cpu;
@@ -285,8 +287,8 @@ struct sg_report {
 
 void sg_report_fill_context(struct sg_report *r);
 void sg_report_print(const struct sg_report *r);
-void sg_report_poison(const char *cache_name, size_t size, size_t first,
-		      size_t last, size_t changed, u8 seen);
+void sg_report_poison(const char *cache_name, const u8 *obj, size_t size,
+		      size_t first, size_t last, size_t changed);
 
 /* sysfs/sysfs.c */
 int sg_sysfs_init(void);
