@@ -9,9 +9,13 @@ set -uo pipefail
 arch=$1 kernel=$2 initrd=$3 log=$4 tmo=$5
 shift 5
 
+# x86_64 runs its vCPUs on one host thread: with multi-threaded TCG (QEMU
+# 7.2), a vCPU can spin forever on a stale int3 after ftrace or kprobes patch
+# kernel text, with or without slubguard (the kernel's own function tracer
+# does it too). Single-threaded TCG never did in 160 load/unload cycles.
 case "$arch" in
 x86_64)
-	qemu=(qemu-system-x86_64 -machine q35 -cpu max)
+	qemu=(qemu-system-x86_64 -machine q35 -accel tcg,thread=single -cpu max)
 	console=ttyS0
 	;;
 arm64)
