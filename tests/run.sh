@@ -39,7 +39,8 @@ rm -rf "$out"
 mkdir -p "$out"
 start=$(date +%s)
 
-# One line per guest to boot: series arch scenario backend
+# One line per guest to boot: series arch scenario backend run, where run
+# counts the boots of a scenario that asks for '#@ repeat: N' (default 1).
 jobfile=$out/jobs
 : >"$jobfile"
 build_failed=()
@@ -56,31 +57,36 @@ for s in "${series[@]}"; do
 				continue
 			fi
 			backends=$(sed -n 's/^#@ backends: *//p' "$f")
+			repeat=$(sed -n 's/^#@ repeat: *//p' "$f")
 			for b in ${backends:-ftrace}; do
-				echo "$s $a $name $b" >>"$jobfile"
+				for r in $(seq 1 "${repeat:-1}"); do
+					echo "$s $a $name $b $r" >>"$jobfile"
+				done
 			done
 		done
 	done
 done
 
 run_one() {
-	local s=$1 a=$2 name=$3 b=$4
-	local envf scenario log status verdict extra timeout
+	local s=$1 a=$2 name=$3 b=$4 r=$5
+	local envf scenario log status verdict extra timeout tag
 	envf=$cache/kernels/$s-$a/env
 	# shellcheck disable=SC1090
 	. "$envf"
 	scenario=$top/tests/scenarios/$name.sh
 	extra=$(sed -n 's/^#@ cmdline: *//p' "$scenario")
 	timeout=$(sed -n 's/^#@ timeout: *//p' "$scenario")
-	log=$out/$s-$a-$name-$b.log
+	tag=$b
+	grep -q '^#@ repeat:' "$scenario" && tag="$b #$r"
+	log=$out/$s-$a-$name-$b-$r.log
 	status=$(bash "$top/tests/lib/boot.sh" "$a" "$SG_KERNEL" \
 		"$cache/build/$s-$a/initramfs.cpio.gz" "$log" "${timeout:-180}" \
 		sg.scenario="$name" sg.backend="$b" $extra)
 	verdict=$(python3 "$top/tests/lib/oracle.py" "$scenario" "$log" "$status")
-	echo "$s $a $name $b $verdict" >"$log.result"
+	echo "$s $a $name $b $r $verdict" >"$log.result"
 	case "$verdict" in
-	PASS*) echo "ok   $s/$a $name [$b] $verdict" ;;
-	*) echo "FAIL $s/$a $name [$b] $verdict (log: ${log#"$top"/})" ;;
+	PASS*) echo "ok   $s/$a $name [$tag] $verdict" ;;
+	*) echo "FAIL $s/$a $name [$tag] $verdict (log: ${log#"$top"/})" ;;
 	esac
 }
 export -f run_one

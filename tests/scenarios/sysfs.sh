@@ -1,12 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0
-# The control interface: policy and enabled accept exactly their values and
-# reject everything else with EINVAL, changing nothing; enabled=0 stops the
+# The control interface: policy, enabled, quarantine_kb, quarantine_ms and
+# poison accept exactly their values and reject everything else with EINVAL,
+# changing nothing; enabled=0 stops the
 # checks; slubguardctl agrees with sysfs; module parameters set the same
 # state at load and bad ones make the load fail with a reason.
 #@ backends: ftrace
 #@ expect: slubguard: policy=bogus: unknown policy \(warn, panic or quarantine\)
 #@ expect: slubguard: enabled=2: must be 1 or 0
 #@ expect: slubguard: backend=dtrace: unknown backend \(ftrace or kprobe\)
+#@ expect: slubguard: quarantine_kb=0: must be a number of KiB from 1 to 1048576
+#@ expect: slubguard: quarantine_ms=9: must be a number of ms from 10 to 3600000
+#@ expect: slubguard: poison=yes: must be 1 or 0
 #@ reject: ^BUG: slubguard
 
 SG=/sys/kernel/slubguard
@@ -21,7 +25,7 @@ einval_on() {
 	printf '%s' "$2" | dd of="$SG/$1" 2>&1 | grep -q 'Invalid argument'
 }
 
-ktap_plan 28
+ktap_plan 41
 load_slubguard
 expect_eq "policy lists all, active in brackets" "[warn] panic quarantine" "$(cat $SG/policy)"
 check "policy accepts panic" try_write policy panic
@@ -51,7 +55,47 @@ done
 expect_eq "enabled rejects bad values" 0 "$bad"
 expect_eq "enabled unchanged" 1 "$(cat $SG/enabled)"
 check "backend is read-only" sh -c "! printf kprobe >$SG/backend 2>/dev/null"
-for s in frees_checked armed_frees armed_hrtimer armed_timer_list tracked track_failures; do
+
+# The quarantine's settings: defaults, bounds, and the same strictness.
+expect_eq "quarantine defaults" "4096 10000 0" \
+	"$(cat $SG/quarantine_kb) $(cat $SG/quarantine_ms) $(cat $SG/poison)"
+check "quarantine_kb accepts its bounds" sh -c \
+	"printf 1 >$SG/quarantine_kb && printf 1048576 >$SG/quarantine_kb"
+check "quarantine_ms accepts its bounds" sh -c \
+	"printf 10 >$SG/quarantine_ms && printf '3600000\n' >$SG/quarantine_ms"
+bad=0
+for v in "
+" "0" "1048577" "-1" "+5" " 5" "5 " "5k" "0x10" "4096
+
+" "99999999999" "four"; do
+	try_write quarantine_kb "$v" && { bad=1; echo "accepted quarantine_kb '$v'"; }
+done
+expect_eq "quarantine_kb rejects bad values" 0 "$bad"
+bad=0
+for v in "
+" "9" "3600001" "-10" "10ms" "1e3" " 100" "100
+
+" "4294967296"; do
+	try_write quarantine_ms "$v" && { bad=1; echo "accepted quarantine_ms '$v'"; }
+done
+expect_eq "quarantine_ms rejects bad values" 0 "$bad"
+check "a bad quarantine_kb fails with EINVAL" einval_on quarantine_kb 0
+expect_eq "bounds unchanged by bad writes" "1048576 3600000" \
+	"$(cat $SG/quarantine_kb) $(cat $SG/quarantine_ms)"
+check "poison accepts 1" try_write poison 1
+bad=0
+for v in "2" "-1" "yes" "on" "10" " 1" "1x"; do
+	try_write poison "$v" && { bad=1; echo "accepted poison '$v'"; }
+done
+expect_eq "poison rejects bad values" 0 "$bad"
+expect_eq "poison unchanged" 1 "$(cat $SG/poison)"
+check "policy accepts quarantine" try_write policy quarantine
+expect_eq "policy is quarantine" "warn panic [quarantine]" "$(cat $SG/policy)"
+try_write policy warn
+try_write poison 0
+for s in frees_checked armed_frees armed_hrtimer armed_timer_list tracked track_failures \
+	quarantined released quarantine_held quarantine_bytes disarmed disarm_deferred \
+	quarantine_failures poison_violations; do
 	[ -r $SG/stats/$s ] || echo "missing stats/$s"
 done >/tmp/missing
 check "every counter file exists" test ! -s /tmp/missing
@@ -91,9 +135,16 @@ fails=0
 modprobe slubguard policy=bogus 2>/dev/null && fails=1
 modprobe slubguard enabled=2 2>/dev/null && fails=1
 modprobe slubguard backend=dtrace 2>/dev/null && fails=1
+modprobe slubguard quarantine_kb=0 2>/dev/null && fails=1
+modprobe slubguard quarantine_ms=9 2>/dev/null && fails=1
+modprobe slubguard poison=yes 2>/dev/null && fails=1
 expect_eq "bad parameters refuse the load" "0 no" "$fails $( [ -d $SG ] && echo yes || echo no)"
 modprobe slubguard policy=panic enabled=0 backend=kprobe
 expect_eq "modprobe policy=panic" "warn [panic] quarantine" "$(cat $SG/policy)"
 expect_eq "modprobe enabled=0 backend=kprobe" "0 kprobe" "$(cat $SG/enabled) $(cat $SG/backend)"
+rmmod slubguard
+modprobe slubguard policy=quarantine quarantine_kb=64 quarantine_ms=250 poison=1
+expect_eq "modprobe quarantine settings" "warn panic [quarantine] 64 250 1" \
+	"$(cat $SG/policy) $(cat $SG/quarantine_kb) $(cat $SG/quarantine_ms) $(cat $SG/poison)"
 rmmod slubguard
 check "unload removes the interface" test ! -d $SG

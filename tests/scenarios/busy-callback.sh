@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: GPL-2.0
+# A free on one CPU while the object's hrtimer callback runs on the other (it
+# re-armed its timer and busy-waits): the timer cannot be cancelled from the
+# free without waiting, so the object is held with its timer noted; the
+# release work waits for the callback in process context, cancels the timer,
+# poisons the object, and gives it back later. No crash, no callback runs
+# into freed memory.
+#@ backends: ftrace kprobe
+#@ expect: ^sg_busy_cb: freed the object while its callback ran$
+#@ expect: ^BUG: slubguard: free of armed hrtimer in sg_busy_cb_init\+
+#@ expect: ^slubguard: action: quarantine: object held; a callback is running, its timer is disarmed once it returns$
+#@ allow: ^BUG: slubguard: free of armed hrtimer in sg_busy_cb_init\+
+
+ktap_plan 6
+load_slubguard policy=quarantine poison=1 quarantine_ms=1000
+modprobe sg_busy_cb
+expect_eq "held, disarm deferred" "1 1 0" \
+	"$(stat quarantined) $(stat disarm_deferred) $(stat disarmed)"
+t=0
+while [ "$(stat released)" != 1 ] && [ $t -lt 50 ]; do
+	sleep 0.2
+	t=$((t + 1))
+done
+expect_eq "released once the callback was done" "1 0" \
+	"$(stat released) $(stat quarantine_held)"
+expect_eq "the timer was cancelled: nothing of it tracked" 0 \
+	"$(grep -c sg_busy_poll /proc/timer_list)"
+expect_eq "poisoned after the wait, and intact" 0 "$(stat poison_violations)"
+sleep 1
+check "the fixture unloads" rmmod sg_busy_cb
+expect_eq "no second hit" 1 "$(stat armed_frees)"

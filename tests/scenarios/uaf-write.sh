@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: GPL-2.0
+# A write into a quarantined object: the fixture frees its state with the
+# watchdog timer pending, then sets a u32 at offset 40. The object was held
+# and poisoned, so when it leaves the quarantine the changed bytes are found
+# and reported with their offset and value, and counted.
+#@ backends: ftrace kprobe
+#@ expect: ^BUG: slubguard: free of armed timer_list in sg_uaf_write_exit\+
+#@ expect: ^slubguard: kfree\([0-9a-f]+\) of a 128-byte object from cache kmalloc-128, holding 1 armed timer:$
+#@ expect: ^BUG: slubguard: write after free in kmalloc-128$
+#@ expect: ^slubguard: 4 bytes changed in a quarantined 128-byte object, at offsets 40 to 43$
+#@ expect: ^slubguard: first changed byte: offset 40 is 0x01, poison is 0x6b$
+#@ expect: ^slubguard: bytes 40 to 43: 01 00 00 00$
+#@ allow: ^BUG: slubguard: free of armed timer_list in sg_uaf_write_exit\+
+#@ allow: ^BUG: slubguard: write after free in kmalloc-128$
+
+ktap_plan 8
+load_slubguard policy=quarantine poison=1 quarantine_ms=500
+modprobe sg_uaf_write
+dmesg_mark
+rmmod sg_uaf_write
+expect_eq "the free was held" "1 1" "$(stat quarantined) $(stat quarantine_held)"
+expect_eq "its timer was disarmed" 1 "$(stat disarmed)"
+expect_eq "no violation before release" 0 "$(stat poison_violations)"
+t=0
+while [ "$(stat released)" != 1 ] && [ $t -lt 50 ]; do
+	sleep 0.2
+	t=$((t + 1))
+done
+expect_eq "released after quarantine_ms" "1 0" "$(stat released) $(stat quarantine_held)"
+expect_eq "one write after free counted" 1 "$(stat poison_violations)"
+check "reported at release" dmesg_has '^BUG: slubguard: write after free in kmalloc-128$'
+check "with the offset of the field" dmesg_has 'at offsets 40 to 43$'
+expect_eq "slubguardctl stats shows it" "poison_violations 1" \
+	"$(slubguardctl stats | grep '^poison_violations ')"
