@@ -224,6 +224,42 @@ static int not_dotfile(const struct dirent *de)
 	return de->d_name[0] != '.';
 }
 
+static int stat_index(struct dirent **de, int nr, const char *name)
+{
+	int i;
+
+	for (i = 0; i < nr; i++)
+		if (!strcmp(de[i]->d_name, name))
+			return i;
+	return -1;
+}
+
+/*
+ * Read every counter: never print a partial or zero-filled set. The
+ * quarantine's counters are read again until they describe one moment
+ * (quarantined == released + quarantine_held), since an object can leave
+ * between two reads.
+ */
+static int read_stats(struct dirent **de, int nr, unsigned long long *val)
+{
+	int q = stat_index(de, nr, "quarantined");
+	int r = stat_index(de, nr, "released");
+	int h = stat_index(de, nr, "quarantine_held");
+	char path[PATH_MAX];
+	int i, tries;
+
+	for (tries = 0; tries < 10; tries++) {
+		for (i = 0; i < nr; i++) {
+			snprintf(path, sizeof(path), "stats/%s", de[i]->d_name);
+			if (read_u64(path, &val[i]))
+				return -1;
+		}
+		if (q < 0 || r < 0 || h < 0 || val[q] == val[r] + val[h])
+			return 0;
+	}
+	return err("%s/stats: the quarantine's counters kept changing while read", root);
+}
+
 static int cmd_stats(const struct cmd *c __maybe_unused, const char *arg __maybe_unused)
 {
 	unsigned long long *val = NULL;
@@ -242,12 +278,8 @@ static int cmd_stats(const struct cmd *c __maybe_unused, const char *arg __maybe
 		err("out of memory");
 		goto out;
 	}
-	/* Read everything first: never print a partial or zero-filled set. */
-	for (i = 0; i < nr; i++) {
-		snprintf(path, sizeof(path), "stats/%s", de[i]->d_name);
-		if (read_u64(path, &val[i]))
-			goto out;
-	}
+	if (read_stats(de, nr, val))
+		goto out;
 	fputs(json ? "{" : "", stdout);
 	for (i = 0; i < nr; i++) {
 		if (!json) {
@@ -272,7 +304,7 @@ static int cmd_status(const struct cmd *c __maybe_unused, const char *arg __mayb
 {
 	static struct policy_list pl;
 	char backend[VAL_BUF];
-	unsigned long long enabled;
+	unsigned long long enabled, kb, ms, poison;
 
 	if (read_attr("backend", backend, sizeof(backend)))
 		return EXIT_FAIL;
@@ -284,15 +316,20 @@ static int cmd_status(const struct cmd *c __maybe_unused, const char *arg __mayb
 		return err("%s/enabled: unexpected value %llu", root, enabled);
 	if (read_policies(&pl))
 		return EXIT_FAIL;
+	if (read_u64("quarantine_kb", &kb) || read_u64("quarantine_ms", &ms) ||
+	    read_u64("poison", &poison))
+		return EXIT_FAIL;
 	if (json) {
 		fputs("{\"backend\":", stdout);
 		json_str(backend);
 		printf(",\"enabled\":%llu,\"policy\":", enabled);
 		json_str(pl.names[pl.active]);
-		puts("}");
+		printf(",\"quarantine_kb\":%llu,\"quarantine_ms\":%llu,\"poison\":%llu}\n",
+		       kb, ms, poison);
 	} else {
-		printf("backend %s\nenabled %llu\npolicy %s\n",
-		       backend, enabled, pl.names[pl.active]);
+		printf("backend %s\nenabled %llu\npolicy %s\n"
+		       "quarantine_kb %llu\nquarantine_ms %llu\npoison %llu\n",
+		       backend, enabled, pl.names[pl.active], kb, ms, poison);
 	}
 	return EXIT_OK;
 }
@@ -358,7 +395,7 @@ static const struct cmd cmds[] = {
 	{ "stats",   NULL,     0, true,  cmd_stats,  NULL,
 	  "print every counter as 'name value', sorted by name" },
 	{ "status",  NULL,     0, true,  cmd_status, NULL,
-	  "print backend, enabled state (0/1) and active policy" },
+	  "print backend, enabled (0/1), active policy, quarantine settings" },
 	{ "policy",  "[NAME]", 1, true,  cmd_policy, NULL,
 	  "print the active policy, or switch to policy NAME" },
 	{ "enable",  NULL,     0, true,  cmd_enable, "1",
@@ -381,6 +418,21 @@ static void usage(FILE *f)
 	fprintf(f, "\nOptions:\n"
 		"  -j, --json      print JSON (stats, status, policy)\n"
 		"  -h, --help      show this help and exit\n"
+		"\nCounters (stats), since load unless marked 'now':\n"
+		"  frees_checked     frees checked\n"
+		"  armed_frees       frees of an object holding an armed timer (hits)\n"
+		"  armed_hrtimer, armed_timer_list   armed timers found, by kind\n"
+		"  stale_skipped     registry entries the live object disproved\n"
+		"  track_failures    timer arms not recorded (coverage lost)\n"
+		"  tracked, tracker_capacity         armed timers known, trackers (now)\n"
+		"  quarantined       hits held instead of freed (policy quarantine)\n"
+		"  released          held objects given back to their allocator\n"
+		"  quarantine_held, quarantine_bytes objects and bytes held (now);\n"
+		"                    quarantined == released + quarantine_held\n"
+		"  disarmed          timers disarmed at the free\n"
+		"  disarm_deferred   timers whose running callback was waited for later\n"
+		"  quarantine_failures  hits that could not be held (free went on)\n"
+		"  poison_violations held objects written to after the free (poison=1)\n"
 		"\nOptions may appear before or after COMMAND; use '--' before an\n"
 		"argument that starts with '-'.\n"
 		"\nEnvironment:\n"
