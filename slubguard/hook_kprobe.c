@@ -40,15 +40,45 @@ static int sg_kprobe_handler(struct kprobe *kp, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(sg_kprobe_handler);
 
+/*
+ * Where a kprobe at a function's entry is placed through ftrace (x86_64), the
+ * kprobe core claims FTRACE_OPS_FL_IPMODIFY only for a kprobe with a
+ * post-handler, hence this empty one. With the claim, the kernel refuses the
+ * kprobe where a livepatch already diverts the function, and a later
+ * livepatch where slubguard does, as with the ftrace backend. A breakpoint
+ * kprobe (arm64) diverts before any ftrace user runs and needs no claim.
+ */
+static void sg_kprobe_post(struct kprobe *kp, struct pt_regs *regs, unsigned long flags)
+{
+}
+NOKPROBE_SYMBOL(sg_kprobe_post);
+
+static int register_slot(struct sg_kprobe_slot *slot, bool claim)
+{
+	memset(&slot->kp, 0, sizeof(slot->kp));
+	slot->kp.symbol_name = slot->hook->symbol;
+	slot->kp.pre_handler = sg_kprobe_handler;
+	if (claim)
+		slot->kp.post_handler = sg_kprobe_post;
+	return register_kprobe(&slot->kp);
+}
+
+/* If another ftrace user holds IPMODIFY, hook without: no quarantine. */
 static int kprobe_attach(struct sg_hook *hook, void *p)
 {
 	struct sg_kprobe_slot *slot = p;
+	int ret;
 
 	slot->hook = hook;
-	slot->kp.symbol_name = hook->symbol;
-	slot->kp.pre_handler = sg_kprobe_handler;
-	hook->can_skip = true;
-	return register_kprobe(&slot->kp);
+	ret = register_slot(slot, true);
+	if (ret == -EBUSY) {
+		pr_warn("kprobe: %s is diverted by another ftrace user; hooking it without quarantine\n",
+			hook->symbol);
+		ret = register_slot(slot, false);
+	} else if (!ret) {
+		hook->can_skip = true;
+	}
+	return ret;
 }
 
 /* unregister_kprobe() waits until no CPU runs the handler. */
