@@ -65,43 +65,43 @@ static ssize_t backend_show(struct kobject *kobj, struct kobj_attribute *attr, c
 	return sysfs_emit(buf, "%s\n", sg_backend->name);
 }
 
-static ssize_t quarantine_kb_show(struct kobject *kobj, struct kobj_attribute *attr,
-				  char *buf)
+/* The quarantine's bounds: a number each, parsed as its module parameter is. */
+struct sg_bound_attr {
+	struct kobj_attribute attr;
+	unsigned int *val;
+	int (*parse)(const char *buf, unsigned int *val);
+};
+
+static ssize_t bound_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%u\n", READ_ONCE(sg_quarantine_kb));
+	struct sg_bound_attr *ba = container_of(attr, struct sg_bound_attr, attr);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(*ba->val));
 }
 
-static ssize_t quarantine_kb_store(struct kobject *kobj, struct kobj_attribute *attr,
-				   const char *buf, size_t count)
+static ssize_t bound_store(struct kobject *kobj, struct kobj_attribute *attr,
+			   const char *buf, size_t count)
 {
-	unsigned int kb;
-	int ret = sg_quarantine_kb_parse(buf, &kb);
+	struct sg_bound_attr *ba = container_of(attr, struct sg_bound_attr, attr);
+	unsigned int val;
+	int ret = ba->parse(buf, &val);
 
 	if (ret)
 		return ret;
-	WRITE_ONCE(sg_quarantine_kb, kb);
+	WRITE_ONCE(*ba->val, val);
+	/* A lower bound may let objects leave now. */
 	sg_quarantine_kick();
 	return count;
 }
 
-static ssize_t quarantine_ms_show(struct kobject *kobj, struct kobj_attribute *attr,
-				  char *buf)
-{
-	return sysfs_emit(buf, "%u\n", READ_ONCE(sg_quarantine_ms));
+#define SG_BOUND_ATTR(_name) {						\
+	.attr	= __ATTR(_name, 0644, bound_show, bound_store),		\
+	.val	= &sg_##_name,						\
+	.parse	= sg_##_name##_parse,					\
 }
 
-static ssize_t quarantine_ms_store(struct kobject *kobj, struct kobj_attribute *attr,
-				   const char *buf, size_t count)
-{
-	unsigned int ms;
-	int ret = sg_quarantine_ms_parse(buf, &ms);
-
-	if (ret)
-		return ret;
-	WRITE_ONCE(sg_quarantine_ms, ms);
-	sg_quarantine_kick();
-	return count;
-}
+static struct sg_bound_attr quarantine_kb_attr = SG_BOUND_ATTR(quarantine_kb);
+static struct sg_bound_attr quarantine_ms_attr = SG_BOUND_ATTR(quarantine_ms);
 
 static ssize_t poison_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
@@ -123,16 +123,14 @@ static ssize_t poison_store(struct kobject *kobj, struct kobj_attribute *attr,
 static struct kobj_attribute policy_attr = __ATTR_RW_MODE(policy, 0644);
 static struct kobj_attribute enabled_attr = __ATTR_RW_MODE(enabled, 0644);
 static struct kobj_attribute backend_attr = __ATTR_RO(backend);
-static struct kobj_attribute quarantine_kb_attr = __ATTR_RW_MODE(quarantine_kb, 0644);
-static struct kobj_attribute quarantine_ms_attr = __ATTR_RW_MODE(quarantine_ms, 0644);
 static struct kobj_attribute poison_attr = __ATTR_RW_MODE(poison, 0644);
 
 static struct attribute *sg_attrs[] = {
 	&policy_attr.attr,
 	&enabled_attr.attr,
 	&backend_attr.attr,
-	&quarantine_kb_attr.attr,
-	&quarantine_ms_attr.attr,
+	&quarantine_kb_attr.attr.attr,
+	&quarantine_ms_attr.attr.attr,
 	&poison_attr.attr,
 	NULL,
 };

@@ -73,6 +73,15 @@ dmesg_has() {
 	dmesg_since_mark | grep -Eq "$1"
 }
 
+# wait_stat NAME VALUE: until counter NAME reads VALUE, at most 10 s.
+wait_stat() {
+	t=0
+	while [ "$(stat "$1")" != "$2" ] && [ $t -lt 50 ]; do
+		sleep 0.2
+		t=$((t + 1))
+	done
+}
+
 load_slubguard() {
 	modprobe slubguard backend="$SG_BACKEND" "$@"
 }

@@ -16,11 +16,7 @@ load_slubguard policy=quarantine poison=1 quarantine_ms=1000
 modprobe sg_busy_cb
 expect_eq "held, disarm deferred" "1 1 0" \
 	"$(stat quarantined) $(stat disarm_deferred) $(stat disarmed)"
-t=0
-while [ "$(stat released)" != 1 ] && [ $t -lt 50 ]; do
-	sleep 0.2
-	t=$((t + 1))
-done
+wait_stat released 1
 expect_eq "released once the callback was done" "1 0" \
 	"$(stat released) $(stat quarantine_held)"
 expect_eq "the timer was cancelled: nothing of it tracked" 0 \

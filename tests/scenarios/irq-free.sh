@@ -16,11 +16,7 @@ ktap_plan 7
 load_slubguard policy=quarantine poison=1 quarantine_ms=300
 dmesg_mark
 modprobe sg_irq_free
-t=0
-while [ "$(stat armed_frees)" != 2 ] && [ $t -lt 50 ]; do
-	sleep 0.2
-	t=$((t + 1))
-done
+wait_stat armed_frees 2
 expect_eq "both frees caught" "2 1 1" \
 	"$(stat armed_frees) $(stat armed_hrtimer) $(stat armed_timer_list)"
 expect_eq "both timers disarmed in the free's context" "2 0" \
@@ -28,11 +24,7 @@ expect_eq "both timers disarmed in the free's context" "2 0" \
 first=$(dmesg_since_mark | grep -A1 '^slubguard: freed by task' | sed -n 2p)
 check "a stack starts at the interrupt-context culprit" sh -c \
 	"echo '$first' | grep -Eq '^ *sg_irq_(hard_fire|soft_tick)\+'"
-t=0
-while [ "$(stat released)" != 2 ] && [ $t -lt 50 ]; do
-	sleep 0.2
-	t=$((t + 1))
-done
+wait_stat released 2
 expect_eq "both released" "2 2 0" \
 	"$(stat quarantined) $(stat released) $(stat quarantine_held)"
 expect_eq "poison intact: no write after free" 0 "$(stat poison_violations)"

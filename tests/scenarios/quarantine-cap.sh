@@ -22,15 +22,6 @@ balanced() {
 	test "$q" = $((r + h)) && test "$(stat quarantine_bytes)" = $((h * 1024))
 }
 
-# wait_released N: until N objects were released, at most 10 s.
-wait_released() {
-	t=0
-	while [ "$(stat released)" != "$1" ] && [ $t -lt 50 ]; do
-		sleep 0.2
-		t=$((t + 1))
-	done
-}
-
 stamps() {
 	dmesg_since_mark | sed -n 's/^slubguard: first changed byte: offset 64 is 0x0\([0-9]\).*/\1/p' |
 		tr '\n' ' '
@@ -41,7 +32,7 @@ load_slubguard policy=quarantine poison=1 quarantine_kb=4 quarantine_ms=600000
 dmesg_mark
 modprobe sg_many
 expect_eq "8 hits, all held at first" "8 8" "$(stat armed_frees) $(stat quarantined)"
-wait_released 4
+wait_stat released 4
 expect_eq "over 4 KiB: the 4 oldest left" "4 4 4096" \
 	"$(stat released) $(stat quarantine_held) $(stat quarantine_bytes)"
 check "the counters balance" balanced

@@ -36,11 +36,7 @@ expect_eq "every timer disarmed, now or after its callback" $N \
 	"$(($(stat disarmed) + $(stat disarm_deferred)))"
 
 # quarantine_ms=300: all of them leave within a few seconds.
-t=0
-while [ "$(stat quarantine_held)" != 0 ] && [ $t -lt 50 ]; do
-	sleep 0.2
-	t=$((t + 1))
-done
+wait_stat quarantine_held 0
 expect_eq "released, by the end" $N "$(stat released)"
 expect_eq "nothing held" "0 0" "$(stat quarantine_held) $(stat quarantine_bytes)"
 expect_eq "quarantined == released + held" "$(stat quarantined)" \

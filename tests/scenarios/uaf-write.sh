@@ -21,11 +21,7 @@ rmmod sg_uaf_write
 expect_eq "the free was held" "1 1" "$(stat quarantined) $(stat quarantine_held)"
 expect_eq "its timer was disarmed" 1 "$(stat disarmed)"
 expect_eq "no violation before release" 0 "$(stat poison_violations)"
-t=0
-while [ "$(stat released)" != 1 ] && [ $t -lt 50 ]; do
-	sleep 0.2
-	t=$((t + 1))
-done
+wait_stat released 1
 expect_eq "released after quarantine_ms" "1 0" "$(stat released) $(stat quarantine_held)"
 expect_eq "one write after free counted" 1 "$(stat poison_violations)"
 check "reported at release" dmesg_has '^BUG: slubguard: write after free in kmalloc-128$'
