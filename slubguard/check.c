@@ -15,6 +15,55 @@
 int sg_policy = SG_POLICY_WARN;
 
 /*
+ * Objects reported under policy=warn when kfree_rcu() queued them: the RCU
+ * batch frees them later, and that free must not report them again. Kept
+ * until that free (or until 16 newer ones push them out); empty almost
+ * always, so the free path reads one counter.
+ */
+#define SG_QUEUED_MAX	16
+static struct {
+	raw_spinlock_t lock;
+	const void *obj[SG_QUEUED_MAX];
+	unsigned int next;
+	unsigned int nr;
+} sg_queued = {
+	.lock = __RAW_SPIN_LOCK_UNLOCKED(sg_queued.lock),
+};
+
+static void remember_queued(const void *obj)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&sg_queued.lock, flags);
+	if (!sg_queued.obj[sg_queued.next])
+		WRITE_ONCE(sg_queued.nr, sg_queued.nr + 1);
+	sg_queued.obj[sg_queued.next] = obj;
+	sg_queued.next = (sg_queued.next + 1) % SG_QUEUED_MAX;
+	raw_spin_unlock_irqrestore(&sg_queued.lock, flags);
+}
+
+/* Is this the real free of an object reported when it was queued? */
+static bool forget_queued(const void *obj)
+{
+	unsigned long flags;
+	bool found = false;
+	unsigned int i;
+
+	if (likely(!READ_ONCE(sg_queued.nr)))
+		return false;
+	raw_spin_lock_irqsave(&sg_queued.lock, flags);
+	for (i = 0; i < SG_QUEUED_MAX; i++) {
+		if (sg_queued.obj[i] != obj)
+			continue;
+		sg_queued.obj[i] = NULL;
+		WRITE_ONCE(sg_queued.nr, sg_queued.nr - 1);
+		found = true;
+	}
+	raw_spin_unlock_irqrestore(&sg_queued.lock, flags);
+	return found;
+}
+
+/*
  * Believe the registry only if the live object agrees: still armed, with the
  * callback it was armed with. An entry left behind by memory that was freed
  * and reused can then never produce a report.
@@ -24,19 +73,35 @@ static bool hit_is_live(const struct sg_hit *hit)
 	return hit->kind->is_armed(hit->obj) && hit->kind->debug_hint(hit->obj) == hit->hint;
 }
 
+/* In the order they lie in the object: the report reads like its layout. */
+static void sort_by_offset(struct sg_hit *hits, unsigned int nr)
+{
+	unsigned int i, j;
+
+	for (i = 1; i < nr; i++) {
+		struct sg_hit h = hits[i];
+
+		for (j = i; j && hits[j - 1].obj > h.obj; j--)
+			hits[j] = hits[j - 1];
+		hits[j] = h;
+	}
+}
+
 static void fill_report(struct sg_report *r, const struct sg_free *free,
 			const struct sg_hit *hits, unsigned int nr)
 {
 	unsigned int i;
 
 	r->free = free;
-	r->cache_name = free->cache ? sg_cache_name(free->cache) : "(page allocator)";
+	r->cache_name = sg_alloc_name(free->obj, free->cache);
 	r->nr_timers = nr;
 	for (i = 0; i < nr; i++) {
 		r->timers[i].kind = hits[i].kind;
-		r->timers[i].offset = (unsigned long)hits[i].obj - (unsigned long)free->obj;
+		r->timers[i].offset = (unsigned long)hits[i].obj - hits[i].kind->outer_offset -
+				      (unsigned long)free->obj;
 		r->timers[i].hint = hits[i].hint;
-		r->timers[i].expires_ns = hits[i].kind->expires_ns(hits[i].obj);
+		if (hits[i].kind->expires_ns)
+			r->timers[i].expires_ns = hits[i].kind->expires_ns(hits[i].obj);
 	}
 	r->action = READ_ONCE(sg_policy);
 	r->unpoisonable = r->action == SG_POLICY_QUARANTINE && READ_ONCE(sg_poison) &&
@@ -58,27 +123,38 @@ enum sg_verdict sg_check_free(const struct sg_free *free)
 	struct sg_hit hits[SG_MAX_HITS];
 	struct sg_report report;
 	unsigned int nr, live, i;
+	bool reported;
 
 	/* The quarantine giving an object back is not a free to check. */
 	if (unlikely(sg_quarantine_releasing(free->obj)))
 		return SG_CALL_PROCEED;
 	sg_count(SG_STAT_FREES_CHECKED);
+	reported = free->how != SG_GIVE_RCU && forget_queued(free->obj);
 	nr = sg_registry_find(free->obj, free->size, hits, ARRAY_SIZE(hits));
 	if (likely(!nr))
 		return SG_CALL_PROCEED;
 
 	for (i = 0, live = 0; i < nr; i++) {
 		if (!hit_is_live(&hits[i])) {
+			/* The object is going away: so does what was left of it. */
+			if (!hits[i].kind->is_armed(hits[i].obj))
+				sg_untrack(hits[i].obj, U64_MAX);
 			sg_count(SG_STAT_STALE_SKIPPED);
 			continue;
 		}
-		sg_count(hits[i].kind->stat);
 		hits[live++] = hits[i];
 	}
 	if (!live)
 		return SG_CALL_PROCEED;
+	if (reported) {
+		sg_count(SG_STAT_REPEATS);
+		return SG_CALL_PROCEED;
+	}
 
 	sg_count(SG_STAT_ARMED_FREES);
+	for (i = 0; i < live; i++)
+		sg_count(hits[i].kind->stat);
+	sort_by_offset(hits, live);
 	/* Filled in first: it reads the timers' expiries before any disarm. */
 	fill_report(&report, free, hits, live);
 	if (report.action == SG_POLICY_QUARANTINE) {
@@ -87,8 +163,10 @@ enum sg_verdict sg_check_free(const struct sg_free *free)
 			verdict = SG_CALL_SKIP;
 	}
 	sg_report_print(&report);
+	if (report.action == SG_POLICY_WARN && free->how == SG_GIVE_RCU)
+		remember_queued(free->obj);
 	if (report.action == SG_POLICY_PANIC)
 		panic("slubguard: free of armed %s in %pS\n",
-		      hits[0].kind->name, (void *)free->caller);
+		      hits[0].kind->name, (void *)report.culprit);
 	return verdict;
 }

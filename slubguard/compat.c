@@ -5,6 +5,7 @@
  */
 #define pr_fmt(fmt) "slubguard: " fmt
 
+#include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -13,6 +14,7 @@
 #include "compat.h"
 #include "slubguard.h"
 
+struct vm_struct *(*sg_find_vm_area)(const void *addr);
 unsigned int sg_slab_cache_offset;
 unsigned int sg_cache_name_offset;
 unsigned int sg_cache_ctor_offset;
@@ -159,6 +161,31 @@ static bool check_kmalloc(void)
 }
 
 /**
+ * sg_lookup_name() - the address of a kernel symbol that is not exported
+ * @name:	the symbol
+ *
+ * kallsyms_lookup_name() is not exported either; a kprobe placed on it (and
+ * removed at once) tells where it is, as out-of-tree tracers do. Process
+ * context, at load.
+ *
+ * Return: the address, or 0.
+ */
+unsigned long sg_lookup_name(const char *name)
+{
+	static unsigned long (*lookup)(const char *name);
+
+	if (!lookup) {
+		struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+
+		if (register_kprobe(&kp))
+			return 0;
+		lookup = (void *)kp.addr;
+		unregister_kprobe(&kp);
+	}
+	return lookup(name);
+}
+
+/**
  * sg_compat_init() - find what compat.h reads in mm/'s private structures
  *
  * Runs before anything is hooked.
@@ -194,5 +221,9 @@ int sg_compat_init(void)
 		pr_err("cannot find how this kernel's slab caches are laid out; not loading\n");
 		ret = -ENODEV;
 	}
+	/* Without it, vfree() and kvfree() of vmalloc memory check one page. */
+	sg_find_vm_area = (void *)sg_lookup_name("find_vm_area");
+	if (!ret && !sg_find_vm_area)
+		pr_warn("find_vm_area not found: vmalloc frees are checked on their first page only\n");
 	return ret;
 }

@@ -13,7 +13,10 @@
 #include <linux/ftrace.h>
 #include <linux/hrtimer.h>
 #include <linux/timer.h>
+#include <linux/workqueue.h>
 #include <linux/ptrace.h>
+#include <linux/rcupdate.h>
+#include <linux/vmalloc.h>
 
 /* What slubguard cannot work without: fail the build, naming the option. */
 #ifndef CONFIG_TRACEPOINTS
@@ -89,6 +92,11 @@ static inline unsigned long sg_entry_return_address(struct pt_regs *regs)
 /* timer_start tracepoint: (timer, expires, flags) in 6.1. */
 #define SG_TIMER_START_PROTO	struct timer_list *timer, unsigned long expires, unsigned int flags
 
+/* workqueue_queue_work tracepoint: (req_cpu, pwq, work) in 6.1. */
+struct pool_workqueue;
+#define SG_WORK_QUEUE_PROTO	unsigned int req_cpu, struct pool_workqueue *pwq, \
+				struct work_struct *work
+
 /* del_timer_sync() in 6.1; later kernels name it timer_delete_sync(). */
 static inline void sg_timer_delete_sync(struct timer_list *timer)
 {
@@ -144,6 +152,34 @@ static inline size_t sg_obj_page_size(const void *obj)
 	return folio_size(virt_to_folio(obj));
 }
 
+/*
+ * kvfree_call_rcu(), behind kfree_rcu() and kvfree_rcu(): in 6.1 its second
+ * argument is the offset of the rcu_head in the object, or, with no head,
+ * the object itself.
+ */
+static inline const void *sg_kvfree_rcu_object(unsigned long head, unsigned long arg)
+{
+	return head ? (const void *)(head - arg) : (const void *)arg;
+}
+
+/*
+ * The size of a vmalloc area, from find_vm_area(), which is not exported and
+ * takes vmap_area_lock: a plain spinlock the kernel never takes in interrupt
+ * context (vfree() defers there). So only outside interrupts; 0 otherwise.
+ */
+extern struct vm_struct *(*sg_find_vm_area)(const void *addr);
+
+static inline size_t sg_vmalloc_size(const void *addr)
+{
+	struct vm_struct *area;
+
+	if (in_interrupt() || !sg_find_vm_area)
+		return 0;
+	area = sg_find_vm_area(addr);
+	return area && area->addr == addr ? get_vm_area_size(area) : 0;
+}
+
+unsigned long sg_lookup_name(const char *name);
 int sg_compat_init(void);
 
 #endif /* SLUBGUARD_COMPAT_H */

@@ -32,7 +32,8 @@ static void sg_ftrace_handler(unsigned long ip, unsigned long parent_ip,
 	struct sg_call call = {
 		.ip	= ip,
 		.caller	= parent_ip,
-		.arg	= { sg_fregs_arg(fregs, 0), sg_fregs_arg(fregs, 1) },
+		.arg	= { sg_fregs_arg(fregs, 0), sg_fregs_arg(fregs, 1),
+			    sg_fregs_arg(fregs, 2) },
 	};
 
 	if (slot->hook->handler(slot->hook, &call) == SG_CALL_SKIP && slot->hook->can_skip)

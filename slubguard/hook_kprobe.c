@@ -28,7 +28,8 @@ static int sg_kprobe_handler(struct kprobe *kp, struct pt_regs *regs)
 		.ip	= (unsigned long)kp->addr,
 		.caller	= sg_entry_return_address(regs),
 		.arg	= { regs_get_kernel_argument(regs, 0),
-			    regs_get_kernel_argument(regs, 1) },
+			    regs_get_kernel_argument(regs, 1),
+			    regs_get_kernel_argument(regs, 2) },
 	};
 
 	if (slot->hook->handler(slot->hook, &call) == SG_CALL_SKIP) {

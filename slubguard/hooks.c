@@ -6,8 +6,11 @@
  */
 #define pr_fmt(fmt) "slubguard: " fmt
 
+#include <linux/kallsyms.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/sysfs.h>
+#include <linux/vmalloc.h>
 
 #include "compat.h"
 #include "slubguard.h"
@@ -29,22 +32,195 @@ noinline void sg_skipped_call(void)
 	barrier();
 }
 
-/* kfree(): the size and cache come from the slab the object lives in. */
-static enum sg_verdict on_kfree(const struct sg_hook *hook, const struct sg_call *call)
+/**
+ * struct sg_func - a freeing function that frees through another
+ * @fn:		the function
+ * @name:	its name, for a report
+ * @outer:	hooked itself: what it frees was checked on entry
+ * @start:	its first byte, once known
+ * @end:	the byte after its last
+ *
+ * A call made from inside one comes from its code, or from its caller if the
+ * compiler turned the call into a tail call.
+ */
+struct sg_func {
+	const void *fn;
+	const char *name;
+	bool outer;
+	unsigned long start, end;
+};
+
+static struct sg_func sg_funcs[] = {
+	{ kvfree,		"kvfree",		true },
+	{ kfree_sensitive,	"kfree_sensitive",	true },
+	{ kvfree_sensitive,	"kvfree_sensitive",	true },
+	/* krealloc() frees the old object once the new one holds a copy. */
+	{ krealloc,		"krealloc",		false },
+};
+
+/* A function's extent, from kallsyms: "name+0x0/0xsize". */
+static void find_extent(struct sg_func *f)
 {
-	const void *obj = (const void *)call->arg[0];
+	char buf[KSYM_SYMBOL_LEN];
+	unsigned long size;
+	char *slash;
+
+	sprint_symbol(buf, (unsigned long)f->fn);
+	slash = strrchr(buf, '/');
+	if (!slash || kstrtoul(slash + 1, 16, &size))
+		return;
+	f->start = (unsigned long)f->fn;
+	f->end = f->start + size;
+}
+
+static struct sg_func *func_at(unsigned long addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sg_funcs); i++)
+		if (addr >= sg_funcs[i].start && addr < sg_funcs[i].end)
+			return &sg_funcs[i];
+	return NULL;
+}
+
+static bool sg_in_outer_function(unsigned long addr)
+{
+	struct sg_func *f = func_at(addr);
+
+	return f && f->outer;
+}
+
+/**
+ * sg_freeing_wrapper() - is @addr inside a function that frees for its caller?
+ * @addr:	a return address from the stack of a free
+ *
+ * Return: the function's name (the report then names its caller as the
+ * culprit), or NULL.
+ */
+const char *sg_freeing_wrapper(unsigned long addr)
+{
+	struct sg_func *f = func_at(addr);
+
+	return f ? f->name : NULL;
+}
+
+/*
+ * Where an object came from and how large it is, whatever the allocator:
+ * its slab cache, the page allocator (a large kmalloc()), or vmalloc.
+ */
+static bool describe(const void *obj, struct sg_free *free)
+{
+	free->obj = obj;
+	if (is_vmalloc_addr(obj)) {
+		free->cache = NULL;
+		/* Outside interrupts the whole area; in them, its first page. */
+		free->size = sg_vmalloc_size(obj) ?: PAGE_SIZE - offset_in_page(obj);
+		return true;
+	}
+	if (!virt_addr_valid(obj))
+		return false;
+	free->cache = sg_obj_cache(obj);
+	free->size = free->cache ? kmem_cache_size(free->cache) : sg_obj_page_size(obj);
+	return true;
+}
+
+static enum sg_verdict check(const struct sg_hook *hook, const struct sg_call *call,
+			     const void *obj, enum sg_giveback how)
+{
 	struct sg_free free;
 
-	if (!sg_hot_enabled() || ZERO_OR_NULL_PTR(obj) || !virt_addr_valid(obj))
+	if (!describe(obj, &free))
 		return SG_CALL_PROCEED;
-	free.obj = obj;
-	free.cache = sg_obj_cache(obj);
-	free.by_cache = false;
-	free.size = free.cache ? kmem_cache_size(free.cache) : sg_obj_page_size(obj);
-	free.via = hook->symbol;
+	free.how = how;
+	free.via = hook->name ?: hook->symbol;
 	free.ip = call->ip;
 	free.caller = call->caller;
 	return sg_check_free(&free);
+}
+
+/*
+ * Some freeing functions free through others: kvfree() through kfree() or
+ * vfree(), kfree_sensitive() through kfree() after zeroing the object (so it
+ * must be checked before: the zeroing alone corrupts an armed timer's
+ * links). The outer hook checks the object and leaves this note; the inner
+ * call, on the same CPU, for the same object, from the outer function or
+ * from its caller (a tail call), is then not checked again.
+ */
+struct sg_outer {
+	const void *obj;
+	unsigned long caller;
+};
+static DEFINE_PER_CPU(struct sg_outer, sg_outer);
+
+static enum sg_verdict outer_check(const struct sg_hook *hook, const struct sg_call *call,
+				   const void *obj, enum sg_giveback how)
+{
+	enum sg_verdict v = check(hook, call, obj, how);
+
+	if (v == SG_CALL_PROCEED) {
+		this_cpu_write(sg_outer.obj, obj);
+		this_cpu_write(sg_outer.caller, call->caller);
+	}
+	return v;
+}
+
+/* Was @obj just checked by an outer freeing function that now frees it? */
+static bool checked_by_outer(const struct sg_call *call, const void *obj)
+{
+	if (likely(this_cpu_read(sg_outer.obj) != obj))
+		return false;
+	return this_cpu_read(sg_outer.caller) == call->caller ||
+	       sg_in_outer_function(call->caller);
+}
+
+static bool skip(const void *obj)
+{
+	return !sg_hot_enabled() || ZERO_OR_NULL_PTR(obj);
+}
+
+/* kfree() and vfree(): inner to kvfree() and the sensitive frees. */
+static enum sg_verdict inner_check(const struct sg_hook *hook, const struct sg_call *call,
+				   enum sg_giveback how)
+{
+	const void *obj = (const void *)call->arg[0];
+
+	if (skip(obj))
+		return SG_CALL_PROCEED;
+	if (checked_by_outer(call, obj)) {
+		this_cpu_write(sg_outer.obj, NULL);
+		return SG_CALL_PROCEED;
+	}
+	return check(hook, call, obj, how);
+}
+
+static enum sg_verdict on_kfree(const struct sg_hook *hook, const struct sg_call *call)
+{
+	return inner_check(hook, call, SG_GIVE_KFREE);
+}
+
+static enum sg_verdict on_vfree(const struct sg_hook *hook, const struct sg_call *call)
+{
+	return inner_check(hook, call, SG_GIVE_KVFREE);
+}
+
+/* kvfree() is outer to kfree() and vfree(), inner to kvfree_sensitive(). */
+static enum sg_verdict on_kvfree(const struct sg_hook *hook, const struct sg_call *call)
+{
+	const void *obj = (const void *)call->arg[0];
+
+	if (skip(obj) || checked_by_outer(call, obj))
+		return SG_CALL_PROCEED;
+	return outer_check(hook, call, obj, SG_GIVE_KVFREE);
+}
+
+static enum sg_verdict on_kvfree_sensitive(const struct sg_hook *hook,
+					   const struct sg_call *call)
+{
+	const void *obj = (const void *)call->arg[0];
+
+	if (skip(obj))
+		return SG_CALL_PROCEED;
+	return outer_check(hook, call, obj, SG_GIVE_SENSITIVE);
 }
 
 static enum sg_verdict on_kmem_cache_free(const struct sg_hook *hook,
@@ -54,16 +230,74 @@ static enum sg_verdict on_kmem_cache_free(const struct sg_hook *hook,
 	const void *obj = (const void *)call->arg[1];
 	struct sg_free free;
 
-	if (!sg_hot_enabled() || !cache || ZERO_OR_NULL_PTR(obj))
+	if (skip(obj) || !cache)
 		return SG_CALL_PROCEED;
 	free.obj = obj;
 	free.cache = cache;
-	free.by_cache = true;
+	free.how = SG_GIVE_CACHE;
 	free.size = kmem_cache_size(cache);
 	free.via = hook->symbol;
 	free.ip = call->ip;
 	free.caller = call->caller;
 	return sg_check_free(&free);
+}
+
+/*
+ * kmem_cache_free_bulk(), and kfree_bulk() through it: each object is
+ * checked. If one goes into quarantine, the bulk free cannot go on (it
+ * takes no hole in its array), so the call is diverted and every other
+ * object is freed here, one by one, the way the call would have.
+ */
+static enum sg_verdict on_kmem_cache_free_bulk(const struct sg_hook *hook,
+					       const struct sg_call *call)
+{
+	struct kmem_cache *cache = (struct kmem_cache *)call->arg[0];
+	enum sg_giveback how = cache ? SG_GIVE_CACHE : SG_GIVE_KFREE;
+	size_t i, j, nr = call->arg[1];
+	void **p = (void **)call->arg[2];
+	bool diverted = false;
+	struct sg_free free;
+
+	if (!sg_hot_enabled() || !p)
+		return SG_CALL_PROCEED;
+	for (i = 0; i < nr; i++) {
+		bool held = false;
+
+		if (!ZERO_OR_NULL_PTR(p[i]) && describe(p[i], &free)) {
+			if (cache) {
+				free.cache = cache;
+				free.size = kmem_cache_size(cache);
+			}
+			free.how = how;
+			free.via = cache ? "kmem_cache_free_bulk" : "kfree_bulk";
+			free.ip = call->ip;
+			free.caller = call->caller;
+			held = sg_check_free(&free) == SG_CALL_SKIP;
+		}
+		if (held && !diverted) {
+			/* Those before it were checked and found clean. */
+			for (j = 0; j < i; j++)
+				sg_quarantine_give_back(p[j], cache, 0, how);
+			diverted = true;
+		} else if (!held && diverted) {
+			sg_quarantine_give_back(p[i], cache, 0, how);
+		}
+	}
+	return diverted ? SG_CALL_SKIP : SG_CALL_PROCEED;
+}
+
+/*
+ * kfree_rcu() and kvfree_rcu() queue the free here: the report then names
+ * the code that queued it, not the RCU batch that frees it later.
+ */
+static enum sg_verdict on_kvfree_call_rcu(const struct sg_hook *hook,
+					  const struct sg_call *call)
+{
+	const void *obj = sg_kvfree_rcu_object(call->arg[0], call->arg[1]);
+
+	if (skip(obj))
+		return SG_CALL_PROCEED;
+	return check(hook, call, obj, SG_GIVE_RCU);
 }
 
 /* Objects of a cache being destroyed leave the quarantine first. */
@@ -80,6 +314,13 @@ static enum sg_verdict on_kmem_cache_destroy(const struct sg_hook *hook,
 static struct sg_hook sg_hooks[] = {
 	{ .symbol = "kfree",			.handler = on_kfree },
 	{ .symbol = "kmem_cache_free",		.handler = on_kmem_cache_free },
+	{ .symbol = "kfree_sensitive",		.handler = on_kvfree_sensitive },
+	{ .symbol = "kvfree_sensitive",		.handler = on_kvfree_sensitive },
+	{ .symbol = "kvfree",			.handler = on_kvfree },
+	{ .symbol = "vfree",			.handler = on_vfree },
+	{ .symbol = "kmem_cache_free_bulk",	.handler = on_kmem_cache_free_bulk },
+	{ .symbol = "kvfree_call_rcu",		.handler = on_kvfree_call_rcu,
+	  .name = "kfree_rcu" },
 	{ .symbol = "kmem_cache_destroy",	.handler = on_kmem_cache_destroy },
 };
 
@@ -96,6 +337,42 @@ bool sg_hooks_can_skip(void)
 		if (!sg_hooks[i].live || !sg_hooks[i].can_skip)
 			return false;
 	return true;
+}
+
+unsigned int sg_hooks_live(void)
+{
+	unsigned int i, nr = 0;
+
+	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++)
+		nr += READ_ONCE(sg_hooks[i].live);
+	return nr;
+}
+
+/**
+ * sg_hooks_show() - one line per hooked function, for sysfs
+ * @buf:	a sysfs page
+ *
+ * "<function> <backend> live divert": hooked, and able to hold an object
+ * (quarantine); "... live nodivert": hooked, reports only; "<function> off".
+ *
+ * Return: the length written.
+ */
+int sg_hooks_show(char *buf)
+{
+	const char *backend = sg_backend ? sg_backend->name : "none";
+	unsigned int i;
+	int len = 0;
+
+	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++) {
+		const struct sg_hook *h = &sg_hooks[i];
+
+		if (!READ_ONCE(h->live))
+			len += sysfs_emit_at(buf, len, "%s off\n", h->symbol);
+		else
+			len += sysfs_emit_at(buf, len, "%s %s live %s\n", h->symbol, backend,
+					     READ_ONCE(h->can_skip) ? "divert" : "nodivert");
+	}
+	return len;
 }
 
 static void *sg_slots;	/* ARRAY_SIZE(sg_hooks) slots of the backend's size */
@@ -130,6 +407,9 @@ int sg_hooks_init(const struct sg_backend *backend)
 {
 	unsigned int i;
 	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(sg_funcs); i++)
+		find_extent(&sg_funcs[i]);
 
 	sg_slots = kcalloc(ARRAY_SIZE(sg_hooks), backend->slot_size, GFP_KERNEL);
 	if (!sg_slots)

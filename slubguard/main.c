@@ -26,18 +26,22 @@ const char * const sg_stat_names[SG_NR_STATS] = {
 	[SG_STAT_ARMED_FREES]		= "armed_frees",
 	[SG_STAT_ARMED_HRTIMER]		= "armed_hrtimer",
 	[SG_STAT_ARMED_TIMER_LIST]	= "armed_timer_list",
+	[SG_STAT_ARMED_DELAYED_WORK]	= "armed_delayed_work",
+	[SG_STAT_ARMED_WORK]		= "armed_work_struct",
 	[SG_STAT_STALE_SKIPPED]		= "stale_skipped",
 	[SG_STAT_TRACK_FAILURES]	= "track_failures",
 	[SG_STAT_DISARMED]		= "disarmed",
 	[SG_STAT_DISARM_DEFERRED]	= "disarm_deferred",
 	[SG_STAT_QUARANTINE_FAILURES]	= "quarantine_failures",
 	[SG_STAT_POISON_VIOLATIONS]	= "poison_violations",
+	[SG_STAT_REPEATS]		= "repeat_hits",
 	[SG_STAT_QUARANTINED]		= "quarantined",
 	[SG_STAT_RELEASED]		= "released",
 	[SG_STAT_QUARANTINE_HELD]	= "quarantine_held",
 	[SG_STAT_QUARANTINE_BYTES]	= "quarantine_bytes",
 	[SG_STAT_TRACKED]		= "tracked",
 	[SG_STAT_TRACKER_CAPACITY]	= "tracker_capacity",
+	[SG_STAT_HOOKS_LIVE]		= "hooks_live",
 };
 static_assert(ARRAY_SIZE(sg_stat_names) == SG_NR_STATS);
 
@@ -54,6 +58,8 @@ u64 sg_stat_read(enum sg_stat stat)
 		return sg_registry_tracked();
 	case SG_STAT_TRACKER_CAPACITY:
 		return sg_pool_capacity();
+	case SG_STAT_HOOKS_LIVE:
+		return sg_hooks_live();
 	case SG_STAT_QUARANTINED ... SG_STAT_QUARANTINE_BYTES:
 		return sg_quarantine_stat(stat);
 	default:

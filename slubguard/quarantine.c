@@ -42,9 +42,11 @@ bool sg_poison;
  * @cache:	its slab cache; NULL for memory from the page allocator
  * @size:	its size
  * @waiting:	timers whose running callback must finish before it can leave
- * @by_cache:	freed with kmem_cache_free(), so given back the same way
+ * @how:	enum sg_giveback: how it goes back
  * @poisonable:	to be filled with SG_POISON_BYTE once nothing runs in it
  * @poisoned:	filled with SG_POISON_BYTE
+ * @gp_seen:	(SG_GIVE_RCU) held when the release work began a grace period
+ * @gp_done:	(SG_GIVE_RCU) a grace period has passed since it was held
  * @since:	jiffies when it was held
  */
 struct sg_qentry {
@@ -53,9 +55,11 @@ struct sg_qentry {
 	struct kmem_cache *cache;
 	unsigned int size;
 	u8 waiting;
-	bool by_cache;
-	bool poisonable;
-	bool poisoned;
+	u8 how;
+	u8 poisonable:1;
+	u8 poisoned:1;
+	u8 gp_seen:1;
+	u8 gp_done:1;
 	unsigned long since;
 };
 static_assert(sizeof(struct sg_qentry) <= SG_NODE_SIZE);
@@ -174,24 +178,57 @@ static void poison_check(const struct sg_qentry *e)
 	if (!changed)
 		return;
 	sg_count(SG_STAT_POISON_VIOLATIONS);
-	sg_report_poison(e->cache ? sg_cache_name(e->cache) : "(page allocator)",
-			 p, e->size, first, last, changed);
+	sg_report_poison(sg_alloc_name(e->obj, e->cache), p, e->size, first, last, changed);
 }
 
-/* Back to the allocator it came from, past slubguard's own hooks. */
+/**
+ * sg_quarantine_give_back() - free an object the way it was meant to be
+ * @obj:	the object
+ * @cache:	its cache, for SG_GIVE_CACHE
+ * @size:	its size, for SG_GIVE_SENSITIVE
+ * @how:	enum sg_giveback
+ *
+ * Past slubguard's own hooks: they let this call through unchecked. Any
+ * context but NMI for SG_GIVE_KFREE and SG_GIVE_CACHE; the others from the
+ * release work (process context), and SG_GIVE_RCU only after a grace period.
+ */
+void sg_quarantine_give_back(const void *obj, struct kmem_cache *cache, size_t size,
+			     enum sg_giveback how)
+{
+	preempt_disable();
+	this_cpu_write(sg_releasing, obj);
+	switch (how) {
+	case SG_GIVE_CACHE:
+		kmem_cache_free(cache, (void *)obj);
+		break;
+	case SG_GIVE_KVFREE:
+	case SG_GIVE_RCU:
+		kvfree(obj);
+		break;
+	case SG_GIVE_SENSITIVE:
+		kvfree_sensitive(obj, size);
+		break;
+	default:
+		kfree(obj);
+		break;
+	}
+	this_cpu_write(sg_releasing, NULL);
+	preempt_enable();
+}
+
+/* Back to the allocator it came from. */
 static void release_one(struct sg_qentry *e)
 {
 	if (e->poisoned)
 		poison_check(e);
-	preempt_disable();
-	this_cpu_write(sg_releasing, e->obj);
-	if (e->by_cache)
-		kmem_cache_free(e->cache, e->obj);
-	else
-		kfree(e->obj);
-	this_cpu_write(sg_releasing, NULL);
-	preempt_enable();
+	sg_quarantine_give_back(e->obj, e->cache, e->size, e->how);
 	sg_node_put(e);
+}
+
+/* Can @e leave now? Not while a callback runs in it, nor before an RCU grace period. */
+static bool can_leave(const struct sg_qentry *e)
+{
+	return !e->waiting && (e->how != SG_GIVE_RCU || e->gp_done);
 }
 
 /* Take @e off the list; the caller holds sg_q.lock and releases it after. */
@@ -248,10 +285,12 @@ enum sg_quarantine_result sg_quarantine(const struct sg_free *free,
 
 	e->obj = (void *)free->obj;
 	e->cache = free->cache;
-	e->by_cache = free->by_cache;
+	e->how = free->how;
 	e->size = free->size;
 	e->waiting = nr_waits;
 	e->poisoned = false;
+	e->gp_seen = false;
+	e->gp_done = false;
 	e->poisonable = READ_ONCE(sg_poison) && sg_quarantine_poisonable(free);
 	e->since = jiffies;
 	if (e->poisonable && !nr_waits)
@@ -313,7 +352,7 @@ static struct sg_qentry *next_to_release(struct kmem_cache *cache, bool all)
 
 	raw_spin_lock_irqsave(&sg_q.lock, flags);
 	list_for_each_entry(e, &sg_q.held, list) {
-		if (e->waiting)
+		if (!can_leave(e))
 			continue;
 		if (all || (cache && e->cache == cache) ||
 		    (!cache && (sg_q.bytes > max_bytes ||
@@ -335,7 +374,7 @@ static void release_cache(struct kmem_cache *cache)
 
 	raw_spin_lock_irqsave(&sg_q.lock, flags);
 	list_for_each_entry_safe(e, next, &sg_q.held, list) {
-		if (e->cache != cache || e->waiting)
+		if (e->cache != cache || !can_leave(e))
 			continue;
 		unlink_entry(e);
 		list_add_tail(&e->list, &mine);
@@ -369,12 +408,41 @@ static void finish_destroys(void)
 	}
 }
 
+/*
+ * Objects from kfree_rcu() may still be read by RCU readers: they leave only
+ * once a grace period has passed since they were held. Process context.
+ */
+static void rcu_grace(void)
+{
+	struct sg_qentry *e;
+	unsigned long flags;
+	bool any = false;
+
+	raw_spin_lock_irqsave(&sg_q.lock, flags);
+	list_for_each_entry(e, &sg_q.held, list) {
+		if (e->how == SG_GIVE_RCU && !e->gp_done) {
+			e->gp_seen = true;
+			any = true;
+		}
+	}
+	raw_spin_unlock_irqrestore(&sg_q.lock, flags);
+	if (!any)
+		return;
+	synchronize_rcu();
+	raw_spin_lock_irqsave(&sg_q.lock, flags);
+	list_for_each_entry(e, &sg_q.held, list)
+		if (e->gp_seen)
+			e->gp_done = true;
+	raw_spin_unlock_irqrestore(&sg_q.lock, flags);
+}
+
 static void release_all(bool all)
 {
 	struct sg_qentry *e;
 
 	mutex_lock(&sg_release_mutex);
 	finish_waits();
+	rcu_grace();
 	finish_destroys();
 	while ((e = next_to_release(NULL, all)))
 		release_one(e);

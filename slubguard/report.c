@@ -9,6 +9,7 @@
 #define pr_fmt(fmt) "slubguard: " fmt
 
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/smp.h>
@@ -16,6 +17,7 @@
 #include <linux/stacktrace.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "slubguard.h"
 
 static DEFINE_RAW_SPINLOCK(sg_report_lock);
@@ -28,7 +30,7 @@ static const char * const sg_action_text[SG_NR_POLICIES] = {
 
 static const char * const sg_outcome_text[] = {
 	[SG_Q_HELD]		= "timers disarmed, object held",
-	[SG_Q_HELD_DEFERRED]	= "object held; a callback is running, its timer is disarmed once it returns",
+	[SG_Q_HELD_DEFERRED]	= "object held; what could not be stopped here (a callback running, a work) is stopped in process context before it leaves",
 	[SG_Q_NO_ROOM]		= "no room to hold the object: timers disarmed where possible, the free goes on",
 };
 
@@ -57,6 +59,10 @@ static void fill_stack(struct sg_report *r)
 	unsigned long entries[SG_STACK_DEPTH + 16];
 	unsigned int nr, i, n = 0;
 
+	const char *wrapper;
+
+	r->culprit = r->free->caller;
+	r->via = r->free->via;
 	nr = stack_trace_save(entries, ARRAY_SIZE(entries), 0);
 	i = find_entry(entries, nr, r->free->caller);
 	if (i == nr) {
@@ -67,9 +73,29 @@ static void fill_stack(struct sg_report *r)
 			i = 0;
 		}
 	}
+	/* A free made for its caller by krealloc() names that caller. */
+	while (i + 1 < nr && entries[i] == r->culprit &&
+	       (wrapper = sg_freeing_wrapper(entries[i]))) {
+		r->via = wrapper;
+		r->culprit = entries[++i];
+	}
 	n = min_t(unsigned int, nr - i, SG_STACK_DEPTH);
 	memcpy(r->stack, &entries[i], n * sizeof(r->stack[0]));
 	r->nr_stack = n;
+}
+
+/**
+ * sg_alloc_name() - where an object came from, for a report
+ * @obj:	the object
+ * @cache:	its slab cache, or NULL
+ *
+ * Return: the cache's name, "vmalloc" or "(page allocator)".
+ */
+const char *sg_alloc_name(const void *obj, struct kmem_cache *cache)
+{
+	if (cache)
+		return sg_cache_name(cache);
+	return is_vmalloc_addr(obj) ? "vmalloc" : "(page allocator)";
 }
 
 /**
@@ -88,6 +114,11 @@ static void print_timer(const struct sg_report *r, unsigned int i)
 {
 	s64 ns = r->timers[i].expires_ns;
 
+	if (!r->timers[i].kind->expires_ns) {
+		pr_err("%s at offset %lu: callback %pS, queued, not started\n",
+		       r->timers[i].kind->name, r->timers[i].offset, r->timers[i].hint);
+		return;
+	}
 	pr_err("%s at offset %lu: callback %pS, expires in %lld.%03lld ms\n",
 	       r->timers[i].kind->name, r->timers[i].offset, r->timers[i].hint,
 	       ns / NSEC_PER_MSEC, (ns < 0 ? -ns : ns) % NSEC_PER_MSEC / NSEC_PER_USEC);
@@ -108,9 +139,9 @@ void sg_report_print(const struct sg_report *r)
 	pr_err("==================================================================\n");
 	/* The title carries no pr_fmt() prefix: its grammar is fixed. */
 	printk(KERN_ERR "BUG: slubguard: free of armed %s in %pS\n",
-	       r->timers[0].kind->name, (void *)f->caller);
-	pr_err("%s(%p) of a %zu-byte object from cache %s, holding %u armed timer%s:\n",
-	       f->via, f->obj, f->size, r->cache_name, r->nr_timers,
+	       r->timers[0].kind->name, (void *)r->culprit);
+	pr_err("%s(%p) of a %zu-byte object from %s%s, holding %u armed timer%s:\n",
+	       r->via, f->obj, f->size, f->cache ? "cache " : "", r->cache_name, r->nr_timers,
 	       r->nr_timers == 1 ? "" : "s");
 	for (i = 0; i < r->nr_timers; i++)
 		print_timer(r, i);

@@ -21,12 +21,15 @@ enum sg_stat {
 	SG_STAT_ARMED_FREES,	/* frees of an object holding an armed timer */
 	SG_STAT_ARMED_HRTIMER,	/* armed hrtimers found in freed objects */
 	SG_STAT_ARMED_TIMER_LIST, /* armed timer_lists found in freed objects */
+	SG_STAT_ARMED_DELAYED_WORK, /* delayed_works with their timer armed */
+	SG_STAT_ARMED_WORK,	/* work_structs queued, not started */
 	SG_STAT_STALE_SKIPPED,	/* registry entries in range whose object was not armed */
 	SG_STAT_TRACK_FAILURES,	/* arm events not tracked: no free tracker */
 	SG_STAT_DISARMED,	/* armed timers disarmed by quarantine */
 	SG_STAT_DISARM_DEFERRED, /* of those, disarms finished later (callback running) */
 	SG_STAT_QUARANTINE_FAILURES, /* hits not quarantined: no free record */
 	SG_STAT_POISON_VIOLATIONS, /* quarantined objects written to after the free */
+	SG_STAT_REPEATS,	/* hits not reported again: reported when kfree_rcu() queued them */
 	SG_NR_COUNTERS,
 	/* Kept by the quarantine under its lock, so they agree with each other. */
 	SG_STAT_QUARANTINED = SG_NR_COUNTERS, /* objects put in quarantine */
@@ -36,6 +39,7 @@ enum sg_stat {
 	/* Gauges: values now, not event counts. */
 	SG_STAT_TRACKED,	/* armed timers known right now */
 	SG_STAT_TRACKER_CAPACITY, /* pool nodes allocated (free + in use) */
+	SG_STAT_HOOKS_LIVE,	/* free-path functions hooked now */
 	SG_NR_STATS,
 };
 
@@ -53,20 +57,28 @@ u64 sg_stat_read(enum sg_stat stat);
  * struct sg_kind - one kind of object that must not be freed while armed
  * @name:	how reports and counters name it ("hrtimer")
  * @stat:	the counter bumped when a freed object holds an armed one
+ * @outer_offset: where the tracked object lies in the one reported (the
+ *		timer_list of a delayed_work); usually 0
+ * @match:	for kinds that share an arm event: is @obj of this kind?
  * @is_armed:	reads the live object: true if the kernel has it queued
  * @debug_hint:	the callback the object will run; also its fingerprint, so a
  *		registry entry left behind by reused memory never matches
- * @expires_ns:	nanoseconds until it fires (negative if overdue)
+ * @expires_ns:	nanoseconds until it fires (negative if overdue); NULL for
+ *		kinds that are queued rather than timed
  * @disarm:	in any context, without waiting: dequeue it; false if its
  *		callback is running, so it cannot be stopped for sure here
  * @disarm_wait: in process context: dequeue it and wait for its callback
  *
  * The core never looks inside an object; everything kind-specific is here.
- * Adding a kind is one descriptor and one line in sg_kinds[].
+ * Adding a kind is one descriptor, its counter, and the probe of the event
+ * that arms it (or one line in a table of kinds sharing an event, such as
+ * sg_timer_list_kinds[]).
  */
 struct sg_kind {
 	const char *name;
 	enum sg_stat stat;
+	unsigned int outer_offset;
+	bool (*match)(const void *obj);
 	bool (*is_armed)(const void *obj);
 	void *(*debug_hint)(const void *obj);
 	s64 (*expires_ns)(const void *obj);
@@ -76,6 +88,10 @@ struct sg_kind {
 
 extern const struct sg_kind sg_kind_hrtimer;
 extern const struct sg_kind sg_kind_timer_list;
+extern const struct sg_kind sg_kind_delayed_work;
+extern const struct sg_kind sg_kind_work;
+extern const struct sg_kind *const sg_timer_list_kinds[];
+extern const unsigned int sg_nr_timer_list_kinds;
 
 /* What happens on a hit. Names in sg_policy_names[], same order. */
 enum sg_policy {
@@ -146,18 +162,20 @@ enum sg_verdict {
 struct sg_call {
 	unsigned long ip;
 	unsigned long caller;
-	unsigned long arg[2];
+	unsigned long arg[3];
 };
 
 /**
  * struct sg_hook - one function of the free path that slubguard intercepts
  * @symbol:	the kernel function
+ * @name:	what reports call it, if not @symbol
  * @handler:	runs before the function, in the caller's context
  * @live:	set while the hook is installed
  * @can_skip:	set while the backend can honour SG_CALL_SKIP for it
  */
 struct sg_hook {
 	const char *symbol;
+	const char *name;
 	enum sg_verdict (*handler)(const struct sg_hook *hook, const struct sg_call *call);
 	bool live;
 	bool can_skip;
@@ -189,15 +207,35 @@ extern const struct sg_backend *sg_backend;
 int sg_hooks_init(const struct sg_backend *backend);
 void sg_hooks_exit(void);
 bool sg_hooks_can_skip(void);
+unsigned int sg_hooks_live(void);
+int sg_hooks_show(char *buf);
+const char *sg_freeing_wrapper(unsigned long addr);
 void sg_skipped_call(void);
 
 /* check.c: what one free is checked against, and what a hit does. */
 /**
+ * enum sg_giveback - how an object held in quarantine is freed when it leaves:
+ * the way its owner freed it
+ * @SG_GIVE_KFREE:	kfree()
+ * @SG_GIVE_CACHE:	kmem_cache_free() on its own cache
+ * @SG_GIVE_KVFREE:	kvfree(): vmalloc'd or not
+ * @SG_GIVE_SENSITIVE:	kvfree_sensitive(): zeroed, then freed
+ * @SG_GIVE_RCU:	kvfree(), once an RCU grace period has passed
+ */
+enum sg_giveback {
+	SG_GIVE_KFREE,
+	SG_GIVE_CACHE,
+	SG_GIVE_KVFREE,
+	SG_GIVE_SENSITIVE,
+	SG_GIVE_RCU,
+};
+
+/**
  * struct sg_free - a free being checked
  * @obj:	start of the object
  * @size:	its size: the range [obj, obj + size) is checked
- * @cache:	its slab cache, NULL for memory from the page allocator
- * @by_cache:	freed with kmem_cache_free(@cache, ...), not kfree()
+ * @cache:	its slab cache, NULL for memory from the page allocator or vmalloc
+ * @how:	enum sg_giveback: how it would be freed, were it held
  * @via:	the freeing function ("kfree")
  * @ip:		where the hook intercepted the freeing function
  * @caller:	return address into the code that freed it
@@ -206,7 +244,7 @@ struct sg_free {
 	const void *obj;
 	size_t size;
 	struct kmem_cache *cache;
-	bool by_cache;
+	enum sg_giveback how;
 	const char *via;
 	unsigned long ip;
 	unsigned long caller;
@@ -241,6 +279,8 @@ enum sg_quarantine_result sg_quarantine(const struct sg_free *free,
 					const struct sg_hit *hits, unsigned int nr);
 bool sg_quarantine_releasing(const void *ptr);
 bool sg_quarantine_poisonable(const struct sg_free *free);
+void sg_quarantine_give_back(const void *obj, struct kmem_cache *cache, size_t size,
+			     enum sg_giveback how);
 bool sg_quarantine_cache_destroy(struct kmem_cache *cache, bool can_defer);
 void sg_quarantine_kick(void);
 u64 sg_quarantine_stat(enum sg_stat stat);
@@ -267,6 +307,8 @@ void sg_quarantine_exit(void);
  */
 struct sg_report {
 	const struct sg_free *free;
+	unsigned long culprit;
+	const char *via;
 	const char *cache_name;
 	unsigned int nr_timers;
 	struct {
@@ -285,6 +327,7 @@ struct sg_report {
 	char comm[16];
 };
 
+const char *sg_alloc_name(const void *obj, struct kmem_cache *cache);
 void sg_report_fill_context(struct sg_report *r);
 void sg_report_print(const struct sg_report *r);
 void sg_report_poison(const char *cache_name, const u8 *obj, size_t size,

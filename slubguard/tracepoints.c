@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Keeps the registry in step with the kernel's own timer events.
+ * Keeps the registry in step with the kernel's own timer and workqueue events.
  *
  * The timer tracepoints are not exported to modules, so they are found the
  * way out-of-tree tracers find them: by name, walking the kernel's table.
  */
 #define pr_fmt(fmt) "slubguard: " fmt
 
+#include <linux/cpu.h>
+#include <linux/hrtimer.h>
+#include <linux/smp.h>
 #include <linux/string.h>
+#include <linux/timerqueue.h>
 #include <linux/tracepoint.h>
 
 #include "compat.h"
@@ -35,13 +39,32 @@ static void probe_hrtimer_expire_entry(void *data, struct hrtimer *timer, ktime_
 
 static void probe_timer_start(void *data, SG_TIMER_START_PROTO)
 {
-	sg_track(&sg_kind_timer_list, timer, 0);
+	unsigned int i;
+
+	for (i = 0; i < sg_nr_timer_list_kinds; i++) {
+		const struct sg_kind *kind = sg_timer_list_kinds[i];
+
+		if (!kind->match || kind->match(timer)) {
+			sg_track(kind, timer, 0);
+			return;
+		}
+	}
 }
 
 /* Also fires when an expiring timer is detached, under the base lock. */
 static void probe_timer_cancel(void *data, struct timer_list *timer)
 {
 	sg_untrack(timer, U64_MAX);
+}
+
+static void probe_work_queue(void *data, SG_WORK_QUEUE_PROTO)
+{
+	sg_track(&sg_kind_work, work, 0);
+}
+
+static void probe_work_start(void *data, struct work_struct *work)
+{
+	sg_untrack(work, U64_MAX);
 }
 
 /**
@@ -64,6 +87,8 @@ static struct sg_tp sg_tps[] = {
 	{ "hrtimer_expire_entry",	probe_hrtimer_expire_entry },
 	{ "timer_start",		probe_timer_start },
 	{ "timer_cancel",		probe_timer_cancel },
+	{ "workqueue_queue_work",	probe_work_queue },
+	{ "workqueue_execute_start",	probe_work_start },
 };
 
 static void match_tracepoint(struct tracepoint *tp, void *priv)
@@ -89,6 +114,54 @@ static void detach_all(void)
 	tracepoint_synchronize_unregister();
 }
 
+/* hrtimer_init() on a CPU points the timer at that CPU's bases. */
+static void find_cpu_base(void *info)
+{
+	struct hrtimer probe;
+
+	hrtimer_init_on_stack(&probe, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	*(struct hrtimer_cpu_base **)info = probe.base->cpu_base;
+	destroy_hrtimer_on_stack(&probe);
+}
+
+/*
+ * hrtimers armed before slubguard loaded: walk every CPU's queues under
+ * their lock, once the tracepoints are attached, so that nothing armed from
+ * now on is missed either (an entry met twice is simply refreshed). The
+ * per-CPU bases are not exported, so hrtimer_init() on each CPU finds them.
+ * timer_lists have no such way in: their wheels are private to the timer
+ * core, and they are known from their next arming on.
+ */
+static unsigned int track_armed_hrtimers(void)
+{
+	struct hrtimer_cpu_base *cpu_base;
+	unsigned int nr = 0, i;
+	unsigned long flags;
+	int cpu;
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		cpu_base = NULL;
+		if (smp_call_function_single(cpu, find_cpu_base, &cpu_base, 1) || !cpu_base)
+			continue;
+		raw_spin_lock_irqsave(&cpu_base->lock, flags);
+		for (i = 0; i < HRTIMER_MAX_CLOCK_BASES; i++) {
+			struct timerqueue_node *node;
+
+			node = timerqueue_getnext(&cpu_base->clock_base[i].active);
+			for (; node; node = timerqueue_iterate_next(node)) {
+				struct hrtimer *timer = container_of(node, struct hrtimer, node);
+
+				sg_track(&sg_kind_hrtimer, timer, hrtimer_get_softexpires_tv64(timer));
+				nr++;
+			}
+		}
+		raw_spin_unlock_irqrestore(&cpu_base->lock, flags);
+	}
+	cpus_read_unlock();
+	return nr;
+}
+
 int sg_tracepoints_init(void)
 {
 	unsigned int i;
@@ -108,6 +181,7 @@ int sg_tracepoints_init(void)
 		}
 		sg_tps[i].attached = true;
 	}
+	pr_info("%u hrtimers were armed before load; tracking them\n", track_armed_hrtimers());
 	return 0;
 fail:
 	detach_all();

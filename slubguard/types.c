@@ -6,8 +6,9 @@
 #define pr_fmt(fmt) "slubguard: " fmt
 
 #include <linux/hrtimer.h>
-#include <linux/timer.h>
 #include <linux/jiffies.h>
+#include <linux/timer.h>
+#include <linux/workqueue.h>
 
 #include "compat.h"
 #include "slubguard.h"
@@ -85,3 +86,90 @@ const struct sg_kind sg_kind_timer_list = {
 	.disarm		= timer_list_disarm,
 	.disarm_wait	= timer_list_disarm_wait,
 };
+
+/*
+ * delayed_work: its timer_list, armed with delayed_work_timer_fn(), is
+ * tracked as a delayed_work, reported at the delayed_work's own offset with
+ * the work function it will queue. Cancelling works any context; the work
+ * may be running as well (a work that re-arms itself), so the wait for it
+ * is always left to the release work.
+ */
+static const struct delayed_work *dwork_of(const void *timer)
+{
+	return container_of(timer, struct delayed_work, timer);
+}
+
+static bool dwork_match(const void *timer)
+{
+	return READ_ONCE(((const struct timer_list *)timer)->function) == delayed_work_timer_fn;
+}
+
+static void *dwork_hint(const void *timer)
+{
+	return READ_ONCE(dwork_of(timer)->work.func);
+}
+
+static bool dwork_disarm(void *timer)
+{
+	cancel_delayed_work((struct delayed_work *)dwork_of(timer));
+	return false;
+}
+
+static void dwork_disarm_wait(void *timer)
+{
+	cancel_delayed_work_sync((struct delayed_work *)dwork_of(timer));
+}
+
+const struct sg_kind sg_kind_delayed_work = {
+	.name		= "delayed_work",
+	.stat		= SG_STAT_ARMED_DELAYED_WORK,
+	.outer_offset	= offsetof(struct delayed_work, timer),
+	.match		= dwork_match,
+	.is_armed	= timer_list_armed,
+	.debug_hint	= dwork_hint,
+	.expires_ns	= timer_list_expires,
+	.disarm		= dwork_disarm,
+	.disarm_wait	= dwork_disarm_wait,
+};
+
+/*
+ * work_struct: queued and not started yet, known from the workqueue's
+ * events (queued; started). A cancel has no event; the live re-check (still
+ * pending, same function) keeps such an entry from ever being reported.
+ */
+static bool work_armed(const void *obj)
+{
+	return work_pending((struct work_struct *)obj);
+}
+
+static void *work_hint(const void *obj)
+{
+	return READ_ONCE(((const struct work_struct *)obj)->func);
+}
+
+static bool work_disarm(void *obj)
+{
+	cancel_work(obj);
+	return false;
+}
+
+static void work_disarm_wait(void *obj)
+{
+	cancel_work_sync(obj);
+}
+
+const struct sg_kind sg_kind_work = {
+	.name		= "work_struct",
+	.stat		= SG_STAT_ARMED_WORK,
+	.is_armed	= work_armed,
+	.debug_hint	= work_hint,
+	.disarm		= work_disarm,
+	.disarm_wait	= work_disarm_wait,
+};
+
+/* The kinds a timer_list can be, most specific first: the first match wins. */
+const struct sg_kind *const sg_timer_list_kinds[] = {
+	&sg_kind_delayed_work,
+	&sg_kind_timer_list,
+};
+const unsigned int sg_nr_timer_list_kinds = ARRAY_SIZE(sg_timer_list_kinds);

@@ -5,6 +5,7 @@
  *	policy		every policy, the active one in brackets; write a name
  *	enabled		1 or 0
  *	backend		how frees are hooked (read-only)
+ *	hooks		each hooked function and its state (read-only)
  *	quarantine_kb	most KiB the quarantine holds
  *	quarantine_ms	most ms it holds an object
  *	poison		1 or 0: poison what it holds
@@ -58,6 +59,11 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 		return ret;
 	sg_set_enabled(on);
 	return count;
+}
+
+static ssize_t hooks_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sg_hooks_show(buf);
 }
 
 static ssize_t backend_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
@@ -123,12 +129,14 @@ static ssize_t poison_store(struct kobject *kobj, struct kobj_attribute *attr,
 static struct kobj_attribute policy_attr = __ATTR_RW_MODE(policy, 0644);
 static struct kobj_attribute enabled_attr = __ATTR_RW_MODE(enabled, 0644);
 static struct kobj_attribute backend_attr = __ATTR_RO(backend);
+static struct kobj_attribute hooks_attr = __ATTR_RO(hooks);
 static struct kobj_attribute poison_attr = __ATTR_RW_MODE(poison, 0644);
 
 static struct attribute *sg_attrs[] = {
 	&policy_attr.attr,
 	&enabled_attr.attr,
 	&backend_attr.attr,
+	&hooks_attr.attr,
 	&quarantine_kb_attr.attr.attr,
 	&quarantine_ms_attr.attr.attr,
 	&poison_attr.attr,
