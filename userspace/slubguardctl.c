@@ -260,6 +260,44 @@ static int read_stats(struct dirent **de, int nr, unsigned long long *val)
 	return err("%s/stats: the quarantine's counters kept changing while read", root);
 }
 
+/*
+ * After the counters: the backend, and each hooked function with its state
+ * ("hook kfree ftrace live divert"); in JSON, "backend" and a "hooks" object.
+ */
+static int print_hooks(bool first)
+{
+	static char backend[VAL_BUF], hooks[VAL_BUF];
+	char *line, *save, *state;
+
+	if (read_attr("backend", backend, sizeof(backend)) ||
+	    read_attr("hooks", hooks, sizeof(hooks)))
+		return -1;
+	if (!json) {
+		printf("backend %s\n", backend);
+		for (line = strtok_r(hooks, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+			printf("hook %s\n", line);
+		return 0;
+	}
+	fputs(first ? "" : ",", stdout);
+	fputs("\"backend\":", stdout);
+	json_str(backend);
+	fputs(",\"hooks\":{", stdout);
+	first = true;
+	for (line = strtok_r(hooks, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		state = strchr(line, ' ');
+		if (!state)
+			continue;
+		*state++ = '\0';
+		fputs(first ? "" : ",", stdout);
+		json_str(line);
+		putchar(':');
+		json_str(state);
+		first = false;
+	}
+	putchar('}');
+	return 0;
+}
+
 static int cmd_stats(const struct cmd *c __maybe_unused, const char *arg __maybe_unused)
 {
 	unsigned long long *val = NULL;
@@ -290,6 +328,8 @@ static int cmd_stats(const struct cmd *c __maybe_unused, const char *arg __maybe
 		json_str(de[i]->d_name);
 		printf(":%llu", val[i]);
 	}
+	if (print_hooks(!nr))
+		goto out;
 	fputs(json ? "}\n" : "", stdout);
 	ret = EXIT_OK;
 out:
@@ -393,7 +433,8 @@ static int cmd_help(const struct cmd *c __maybe_unused, const char *arg __maybe_
 
 static const struct cmd cmds[] = {
 	{ "stats",   NULL,     0, true,  cmd_stats,  NULL,
-	  "print every counter as 'name value', sorted by name" },
+	  "print every counter as 'name value', sorted by name,\n"
+	  "                  then the backend and each hooked function's state" },
 	{ "status",  NULL,     0, true,  cmd_status, NULL,
 	  "print backend, enabled (0/1), active policy, quarantine settings" },
 	{ "policy",  "[NAME]", 1, true,  cmd_policy, NULL,
@@ -421,7 +462,8 @@ static void usage(FILE *f)
 		"\nCounters (stats), since load unless marked 'now':\n"
 		"  frees_checked     frees checked\n"
 		"  armed_frees       frees of an object holding an armed timer (hits)\n"
-		"  armed_hrtimer, armed_timer_list   armed timers found, by kind\n"
+		"  armed_hrtimer, armed_timer_list, armed_delayed_work, armed_work_struct\n"
+		"                    armed objects found, by kind\n"
 		"  stale_skipped     registry entries the live object disproved\n"
 		"  track_failures    timer arms not recorded (coverage lost)\n"
 		"  tracked, tracker_capacity         armed timers known, trackers (now)\n"
@@ -433,6 +475,10 @@ static void usage(FILE *f)
 		"  disarm_deferred   timers whose running callback was waited for later\n"
 		"  quarantine_failures  hits that could not be held (free went on)\n"
 		"  poison_violations held objects written to after the free (poison=1)\n"
+		"  repeat_hits       hits not reported again (reported at kfree_rcu())\n"
+		"  hooks_live        free-path functions hooked (now)\n"
+		"  hook F B live divert|nodivert   F hooked by backend B; divert: can\n"
+		"                    hold an object (quarantine); nodivert: reports only\n"
 		"\nOptions may appear before or after COMMAND; use '--' before an\n"
 		"argument that starts with '-'.\n"
 		"\nEnvironment:\n"
