@@ -8,7 +8,7 @@
 #@ backends: ftrace kprobe
 #@ expect: ^sg_busy_cb: freed the object while its callback ran$
 #@ expect: ^BUG: slubguard: free of armed hrtimer in sg_busy_cb_init\+
-#@ expect: ^slubguard: action: quarantine: object held; a callback is running, its timer is disarmed once it returns$
+#@ expect: ^slubguard: action: quarantine: object held; what could not be stopped here \(a callback running, a work\) is stopped in process context before it leaves$
 #@ allow: ^BUG: slubguard: free of armed hrtimer in sg_busy_cb_init\+
 
 ktap_plan 6

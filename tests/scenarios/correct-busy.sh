@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
-# No false hits: a driver that cancels before it frees, then a busy guest
-# (processes, pipes, files in tmpfs, sleeping timers), report nothing, while
-# slubguard demonstrably checks frees and tracks armed timers all along.
+# No false hits: a driver that cancels before it frees, every free path and
+# every kind done right (cancelled first), then a busy guest (processes,
+# pipes, files in tmpfs, sleeping timers), report nothing, while slubguard
+# demonstrably checks frees and tracks armed timers all along.
 #@ backends: ftrace kprobe
-#@ reject: slubguard: (kfree|kmem_cache_free)\(
+#@ reject: ^slubguard: [a-z_]+\([0-9a-f]+\) of a
+#@ reject: ^BUG: slubguard
 
-ktap_plan 7
+ktap_plan 9
 load_slubguard
 checked=$(stat frees_checked)
 modprobe sg_correct
@@ -13,6 +15,17 @@ check "the driver's two timers are tracked" test "$(stat tracked)" -ge 2
 sleep 1
 rmmod sg_correct
 expect_eq "no hit from the correct driver" 0 "$(stat armed_frees)"
+
+bad=
+for p in kfree kfree_sensitive kvfree_sensitive kvfree_kmalloc kvfree_vmalloc vfree \
+	kmalloc_large krealloc kmem_cache_free_bulk kfree_bulk kfree_rcu kvfree_rcu devm; do
+	modprobe sg_free_paths path=$p cancel=1 && rmmod sg_free_paths || bad="$bad $p"
+done
+for k in delayed_work work all; do
+	modprobe sg_kinds what=$k cancel=1 && rmmod sg_kinds || bad="$bad $k"
+done
+expect_eq "every free path and kind, done right, loads and unloads" "" "$bad"
+expect_eq "no hit from any of them" 0 "$(stat armed_frees)"
 
 busy() {
 	i=0

@@ -4,7 +4,7 @@
 # changing nothing; enabled=0 stops the
 # checks; slubguardctl agrees with sysfs; module parameters set the same
 # state at load and bad ones make the load fail with a reason.
-#@ backends: ftrace
+#@ backends: ftrace kprobe
 #@ expect: slubguard: policy=bogus: unknown policy \(warn, panic or quarantine\)
 #@ expect: slubguard: enabled=2: must be 1 or 0
 #@ expect: slubguard: backend=dtrace: unknown backend \(ftrace or kprobe\)
@@ -25,7 +25,7 @@ einval_on() {
 	printf '%s' "$2" | dd of="$SG/$1" 2>&1 | grep -q 'Invalid argument'
 }
 
-ktap_plan 41
+ktap_plan 43
 load_slubguard
 expect_eq "policy lists all, active in brackets" "[warn] panic quarantine" "$(cat $SG/policy)"
 check "policy accepts panic" try_write policy panic
@@ -55,6 +55,10 @@ done
 expect_eq "enabled rejects bad values" 0 "$bad"
 expect_eq "enabled unchanged" 1 "$(cat $SG/enabled)"
 check "backend is read-only" sh -c "! printf kprobe >$SG/backend 2>/dev/null"
+expect_eq "every free function is hooked" "$(grep -c . $SG/hooks) 0" \
+	"$(stat hooks_live) $(grep -vc " $SG_BACKEND live divert\$" $SG/hooks)"
+check "slubguardctl stats lists backend and hooks" sh -c \
+	"slubguardctl stats | grep -q '^backend $SG_BACKEND\$' && slubguardctl stats | grep -q '^hook kvfree_call_rcu $SG_BACKEND live divert\$'"
 
 # The quarantine's settings: defaults, bounds, and the same strictness.
 expect_eq "quarantine defaults" "4096 10000 0" \
@@ -95,7 +99,8 @@ try_write policy warn
 try_write poison 0
 for s in frees_checked armed_frees armed_hrtimer armed_timer_list tracked track_failures \
 	quarantined released quarantine_held quarantine_bytes disarmed disarm_deferred \
-	quarantine_failures poison_violations; do
+	quarantine_failures poison_violations armed_delayed_work armed_work_struct \
+	repeat_hits hooks_live; do
 	[ -r $SG/stats/$s ] || echo "missing stats/$s"
 done >/tmp/missing
 check "every counter file exists" test ! -s /tmp/missing
@@ -109,12 +114,12 @@ expect_eq "disabled: no hit" 0 "$(stat armed_frees)"
 expect_eq "disabled: no free checked" "$checked" "$(stat frees_checked)"
 
 # slubguardctl against sysfs, while frees_checked stands still.
-slubguardctl stats | grep -v '^tracked \|^tracker_capacity ' >/tmp/ctl
+slubguardctl stats | grep -v '^tracked \|^tracker_capacity \|^backend \|^hook ' >/tmp/ctl
 for f in $SG/stats/*; do echo "$(basename $f) $(cat $f)"; done |
 	grep -v '^tracked \|^tracker_capacity ' >/tmp/sys
 check "slubguardctl stats agrees with sysfs" cmp /tmp/ctl /tmp/sys
 check "slubguardctl stats -j is one JSON object" sh -c \
-	"slubguardctl stats -j | grep -q '^{\"armed_frees\":0,\"armed_hrtimer\":0,.*}\$'"
+	"slubguardctl stats -j | grep -q '^{\"armed_delayed_work\":0,\"armed_frees\":0,.*,\"backend\":\"$SG_BACKEND\",\"hooks\":{\"kfree\":\"$SG_BACKEND live divert\",.*}}\$'"
 expect_eq "slubguardctl policy" warn "$(slubguardctl policy)"
 check "slubguardctl sets a policy" slubguardctl policy panic
 expect_eq "sysfs sees it" "warn [panic] quarantine" "$(cat $SG/policy)"

@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: GPL-2.0
+# Deferred callbacks other than timers: a delayed_work whose timer is armed
+# is reported as a delayed_work, at its own offset, naming the work function;
+# a work_struct queued and not started is reported as such; an object holding
+# an hrtimer, a timer_list, a delayed_work and a queued work is reported once,
+# listing all four. Under quarantine each is cancelled, and the fixture's
+# workqueue drains and goes away cleanly.
+#@ backends: ftrace kprobe
+#@ expect: ^slubguard: delayed_work at offset 104: callback sg_kinds_work_fn\+0x0/0x[0-9a-f]+ \[sg_kinds\], expires in
+#@ expect: ^slubguard: work_struct at offset 192: callback sg_kinds_work_fn\+0x0/0x[0-9a-f]+ \[sg_kinds\], queued, not started$
+#@ expect: ^slubguard: kfree\([0-9a-f]+\) of a [0-9]+-byte object from cache kmalloc-[0-9a-z]+, holding 4 armed timers:$
+#@ allow: ^BUG: slubguard: free of armed (delayed_work|work_struct|hrtimer) in sg_kinds_free\+
+
+ktap_plan 9
+load_slubguard policy=quarantine quarantine_ms=200
+dmesg_mark
+modprobe sg_kinds what=delayed_work
+check "delayed_work: caught" dmesg_has '^BUG: slubguard: free of armed delayed_work in sg_kinds_free\+'
+rmmod sg_kinds
+dmesg_mark
+modprobe sg_kinds what=work
+check "work_struct: caught" dmesg_has '^BUG: slubguard: free of armed work_struct in sg_kinds_free\+'
+rmmod sg_kinds
+dmesg_mark
+modprobe sg_kinds what=all
+check "all four: one report" sh -c "[ \$(dmesg | grep -c '^\[[^]]*\] BUG: slubguard: free of armed') = 3 ]"
+n=$(dmesg_since_mark | grep -cE '^slubguard: (hrtimer|timer_list|delayed_work|work_struct) at offset')
+expect_eq "all four: one line each" 4 "$n"
+rmmod sg_kinds
+expect_eq "hits" "3 2 2" "$(stat armed_frees) $(stat armed_delayed_work) $(stat armed_work_struct)"
+expect_eq "and the timers" "1 1" "$(stat armed_hrtimer) $(stat armed_timer_list)"
+wait_stat quarantine_held 0
+expect_eq "all released" "3 3" "$(stat quarantined) $(stat released)"
+check "no work of the fixture left queued" sh -c "! grep -q sg_kinds /proc/timer_list"
+expect_eq "nothing failed" "0 0" "$(stat quarantine_failures) $(stat track_failures)"
