@@ -2,7 +2,7 @@
 # What `make demo` shows: slubguard loaded like any module, the seed bug
 # caught at its kfree(), and the counters. Also run by `make test`, so the
 # demo cannot rot.
-#@ backends: ftrace
+#@ backends: ftrace kprobe
 #@ expect: ^BUG: slubguard: free of armed hrtimer in sg_seed_exit\+
 #@ expect: ^armed_frees 1$
 #@ allow: ^BUG: slubguard: free of armed hrtimer in sg_seed_exit
