@@ -93,52 +93,32 @@ static u32 cache_word(const struct sg_probe_cache *pc, unsigned int off)
 }
 
 /*
- * The flags: the one 32-bit word that differs between the two probe caches
- * by exactly the flag that one was created with and the other not.
+ * The flags: the one 32-bit word that, in every probe cache, differs from the
+ * first one's (created without flags) by exactly the flags it was created
+ * with. Several probes of several sizes rule out a field that differs by
+ * that bit by chance (6.12's first try found one).
  */
-static unsigned int find_flags(const struct sg_probe_cache *without,
-			       const struct sg_probe_cache *with, unsigned int limit)
+static unsigned int find_flags(const struct sg_probe_cache *pcs, unsigned int nr,
+			       unsigned int limit)
 {
-	u32 flag = (__force u32)(with->flags & ~without->flags);
-	unsigned int off, found = SG_NOT_FOUND;
+	unsigned int off, i, found = SG_NOT_FOUND;
 
 	for (off = 0; off + sizeof(u32) <= limit; off += sizeof(u32)) {
-		if (cache_word(without, off) & flag ||
-		    (cache_word(without, off) ^ cache_word(with, off)) != flag)
+		u32 base = cache_word(&pcs[0], off);
+
+		for (i = 1; i < nr; i++) {
+			u32 flags = (__force u32)pcs[i].flags;
+
+			if (base & flags || (base ^ cache_word(&pcs[i], off)) != flags)
+				break;
+		}
+		if (i < nr)
 			continue;
 		if (found != SG_NOT_FOUND)
 			return SG_NOT_FOUND;
 		found = off;
 	}
 	return found;
-}
-
-/* Every field, found in every probe cache at the same place. */
-static bool find_offsets(struct sg_probe_cache *pcs, unsigned int nr)
-{
-	unsigned int i, slab_off, name_off, ctor_off, limit = SG_SCAN_CACHE;
-
-	for (i = 0; i < nr; i++) {
-		slab_off = find_slab_cache(&pcs[i]);
-		if (slab_off == SG_NOT_FOUND || (i && slab_off != sg_slab_cache_offset))
-			return false;
-		sg_slab_cache_offset = slab_off;
-
-		/* Search no further than the kmem_cache object itself. */
-		limit = min_t(unsigned int, SG_SCAN_CACHE,
-			      kmem_cache_size(sg_obj_cache(pcs[i].cache)));
-		name_off = find_name(&pcs[i], limit);
-		if (name_off == SG_NOT_FOUND || (i && name_off != sg_cache_name_offset))
-			return false;
-		sg_cache_name_offset = name_off;
-
-		ctor_off = find_ctor(&pcs[i], limit);
-		if (ctor_off == SG_NOT_FOUND || (i && ctor_off != sg_cache_ctor_offset))
-			return false;
-		sg_cache_ctor_offset = ctor_off;
-	}
-	sg_cache_flags_offset = find_flags(&pcs[0], &pcs[1], limit);
-	return sg_cache_flags_offset != SG_NOT_FOUND;
 }
 
 /* What was found must also describe kmalloc's caches and large kmallocs. */
@@ -160,6 +140,39 @@ static bool check_kmalloc(void)
 	return ok;
 }
 
+/*
+ * Every field, found in every probe cache at the same place.
+ * Return: NULL, or the name of the field that was not found.
+ */
+static const char *find_offsets(struct sg_probe_cache *pcs, unsigned int nr)
+{
+	unsigned int i, slab_off, name_off, ctor_off, limit = SG_SCAN_CACHE;
+
+	for (i = 0; i < nr; i++) {
+		slab_off = find_slab_cache(&pcs[i]);
+		if (slab_off == SG_NOT_FOUND || (i && slab_off != sg_slab_cache_offset))
+			return "slab->slab_cache";
+		sg_slab_cache_offset = slab_off;
+
+		/* Search no further than the kmem_cache object itself. */
+		limit = min_t(unsigned int, SG_SCAN_CACHE,
+			      kmem_cache_size(sg_obj_cache(pcs[i].cache)));
+		name_off = find_name(&pcs[i], limit);
+		if (name_off == SG_NOT_FOUND || (i && name_off != sg_cache_name_offset))
+			return "kmem_cache->name";
+		sg_cache_name_offset = name_off;
+
+		ctor_off = find_ctor(&pcs[i], limit);
+		if (ctor_off == SG_NOT_FOUND || (i && ctor_off != sg_cache_ctor_offset))
+			return "kmem_cache->ctor";
+		sg_cache_ctor_offset = ctor_off;
+	}
+	sg_cache_flags_offset = find_flags(pcs, nr, limit);
+	if (sg_cache_flags_offset == SG_NOT_FOUND)
+		return "kmem_cache->flags";
+	return check_kmalloc() ? NULL : "the cache of a kmalloc() object";
+}
+
 /**
  * sg_lookup_name() - the address of a kernel symbol that is not exported
  * @name:	the symbol
@@ -179,7 +192,7 @@ unsigned long sg_lookup_name(const char *name)
 
 		if (register_kprobe(&kp))
 			return 0;
-		lookup = (void *)kp.addr;
+		lookup = (void *)sg_kprobe_function((unsigned long)kp.addr);
 		unregister_kprobe(&kp);
 	}
 	return lookup(name);
@@ -198,9 +211,11 @@ int sg_compat_init(void)
 	struct sg_probe_cache pcs[] = {
 		{ .name = "slubguard_probe_a", .size = 40 },
 		{ .name = "slubguard_probe_b", .size = 200, .flags = SLAB_TYPESAFE_BY_RCU },
+		{ .name = "slubguard_probe_c", .size = 120, .flags = SLAB_TYPESAFE_BY_RCU },
+		{ .name = "slubguard_probe_d", .size = 72, .flags = SLAB_RECLAIM_ACCOUNT },
 	};
+	const char *missing = NULL;
 	unsigned int i;
-	bool ok = true;
 	int ret = 0;
 
 	for (i = 0; i < ARRAY_SIZE(pcs); i++) {
@@ -211,14 +226,14 @@ int sg_compat_init(void)
 			ret = -ENOMEM;
 	}
 	if (!ret)
-		ok = find_offsets(pcs, ARRAY_SIZE(pcs)) && check_kmalloc();
+		missing = find_offsets(pcs, ARRAY_SIZE(pcs));
 	for (i = 0; i < ARRAY_SIZE(pcs); i++) {
 		if (pcs[i].obj)
 			kmem_cache_free(pcs[i].cache, pcs[i].obj);
 		kmem_cache_destroy(pcs[i].cache);
 	}
-	if (!ret && !ok) {
-		pr_err("cannot find how this kernel's slab caches are laid out; not loading\n");
+	if (!ret && missing) {
+		pr_err("cannot find %s in this kernel's slab structures; not loading\n", missing);
 		ret = -ENODEV;
 	}
 	/* Without it, vfree() and kvfree() of vmalloc memory check one page. */

@@ -16,7 +16,11 @@
 #include <linux/workqueue.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
+#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#ifdef CONFIG_X86_KERNEL_IBT
+#include <asm/ibt.h>
+#endif
 
 /* What slubguard cannot work without: fail the build, naming the option. */
 #ifndef CONFIG_TRACEPOINTS
@@ -42,8 +46,11 @@
 #endif
 
 /*
- * The ftrace backend needs a function tracer that hands it the registers of
- * the traced call. Kernels without one (Android GKI) use the kprobe backend.
+ * The ftrace backend needs a function tracer that hands it the arguments of
+ * the traced call and lets it change where the call resumes: with full
+ * registers (x86_64; arm64 up to 6.1) or with the argument registers only
+ * (arm64 from 6.2). Kernels without either (Android GKI) use the kprobe
+ * backend.
  */
 #if defined(CONFIG_DYNAMIC_FTRACE_WITH_REGS)
 #define SG_HAVE_FTRACE 1
@@ -58,6 +65,19 @@ static inline unsigned long sg_fregs_arg(struct ftrace_regs *fregs, unsigned int
 static inline void sg_fregs_set_ip(struct ftrace_regs *fregs, unsigned long ip)
 {
 	instruction_pointer_set(ftrace_get_regs(fregs), ip);
+}
+#elif defined(CONFIG_DYNAMIC_FTRACE_WITH_ARGS)
+#define SG_HAVE_FTRACE 1
+#define SG_FTRACE_OPS_FLAGS FTRACE_OPS_FL_RECURSION
+
+static inline unsigned long sg_fregs_arg(struct ftrace_regs *fregs, unsigned int n)
+{
+	return ftrace_regs_get_argument(fregs, n);
+}
+
+static inline void sg_fregs_set_ip(struct ftrace_regs *fregs, unsigned long ip)
+{
+	ftrace_regs_set_instruction_pointer(fregs, ip);
 }
 #else
 #define SG_HAVE_FTRACE 0
@@ -89,18 +109,28 @@ static inline unsigned long sg_entry_return_address(struct pt_regs *regs)
 #define SG_HRTIMER_START_PROTO	struct hrtimer *timer, enum hrtimer_mode mode
 #endif
 
-/* timer_start tracepoint: (timer, expires, flags) in 6.1. */
+/*
+ * timer_start tracepoint: (timer, expires, flags) in 6.1, (timer,
+ * bucket_expiry) in later kernels; Kbuild reads the header.
+ */
+#ifdef SG_TP_TIMER_START_BUCKET_EXPIRY
+#define SG_TIMER_START_PROTO	struct timer_list *timer, unsigned long bucket_expiry
+#else
 #define SG_TIMER_START_PROTO	struct timer_list *timer, unsigned long expires, unsigned int flags
+#endif
 
-/* workqueue_queue_work tracepoint: (req_cpu, pwq, work) in 6.1. */
+/* workqueue_queue_work tracepoint: (req_cpu, pwq, work). */
 struct pool_workqueue;
-#define SG_WORK_QUEUE_PROTO	unsigned int req_cpu, struct pool_workqueue *pwq, \
-				struct work_struct *work
+#define SG_WORK_QUEUE_PROTO	int req_cpu, struct pool_workqueue *pwq, struct work_struct *work
 
-/* del_timer_sync() in 6.1; later kernels name it timer_delete_sync(). */
+/* del_timer_sync() in 6.1; timer_delete_sync() from 6.2. */
 static inline void sg_timer_delete_sync(struct timer_list *timer)
 {
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	timer_delete_sync(timer);
+#else
 	del_timer_sync(timer);
+#endif
 }
 
 /*
@@ -153,13 +183,27 @@ static inline size_t sg_obj_page_size(const void *obj)
 }
 
 /*
+ * Memory allocation profiling (6.10) made krealloc() a macro around
+ * krealloc_noprof(), the function that runs.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define sg_krealloc_fn	krealloc_noprof
+#else
+#define sg_krealloc_fn	krealloc
+#endif
+
+/*
  * kvfree_call_rcu(), behind kfree_rcu() and kvfree_rcu(): in 6.1 its second
  * argument is the offset of the rcu_head in the object, or, with no head,
- * the object itself.
+ * the object itself; from 6.3 it is always the object.
  */
 static inline const void *sg_kvfree_rcu_object(unsigned long head, unsigned long arg)
 {
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	return (const void *)arg;
+#else
 	return head ? (const void *)(head - arg) : (const void *)arg;
+#endif
 }
 
 /*
@@ -177,6 +221,23 @@ static inline size_t sg_vmalloc_size(const void *addr)
 		return 0;
 	area = sg_find_vm_area(addr);
 	return area && area->addr == addr ? get_vm_area_size(area) : 0;
+}
+
+/*
+ * The function a kprobe was placed at the entry of: with x86's IBT, the
+ * kprobe sits after the function's ENDBR, and an indirect call must land on
+ * the ENDBR.
+ */
+static inline unsigned long sg_kprobe_function(unsigned long addr)
+{
+#ifdef CONFIG_X86_KERNEL_IBT
+	u32 insn;
+
+	if (!copy_from_kernel_nofault(&insn, (void *)(addr - ENDBR_INSN_SIZE), sizeof(insn)) &&
+	    is_endbr(insn))
+		addr -= ENDBR_INSN_SIZE;
+#endif
+	return addr;
 }
 
 unsigned long sg_lookup_name(const char *name);

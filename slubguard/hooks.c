@@ -55,7 +55,7 @@ static struct sg_func sg_funcs[] = {
 	{ kfree_sensitive,	"kfree_sensitive",	true },
 	{ kvfree_sensitive,	"kvfree_sensitive",	true },
 	/* krealloc() frees the old object once the new one holds a copy. */
-	{ krealloc,		"krealloc",		false },
+	{ sg_krealloc_fn,	"krealloc",		false },
 };
 
 /* A function's extent, from kallsyms: "name+0x0/0xsize". */
