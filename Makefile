@@ -4,7 +4,9 @@
 # make KDIR=<headers>   the same for another kernel's headers
 # make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- KDIR=...   cross-build both
 # make check            sparse (C=2) on the module, plus the project's own rules
-# make test             the guest test suite (fetches kernels, boots QEMU)
+# make test             the guest test suite on {6.1, 6.12} x {x86_64, arm64}
+#                       (fetches kernels, boots QEMU); KERNELS=6.12 ARCH=arm64 narrows it
+# make buildcheck       build against every Debian linux-headers-*-amd64 of 6.1 and 6.12
 # make demo             one guest: slubguard catches the seed bug
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -12,7 +14,7 @@ CC_USER ?= $(CROSS_COMPILE)gcc
 USER_CFLAGS ?= -O2 -Wall -Wextra -Werror -static
 export ARCH CROSS_COMPILE
 
-.PHONY: all module userspace fixtures check test demo clean kdir-check
+.PHONY: all module userspace fixtures check test buildcheck demo clean kdir-check
 
 all: module userspace
 
@@ -46,8 +48,13 @@ check: kdir-check
 	if [ -n "$$found" ]; then echo "$$found"; echo "make check: sparse warnings in slubguard"; exit 1; fi; \
 	echo "make check: sparse clean"
 
+# make test [KERNELS="6.1 6.12"] [ARCH=x86_64|arm64]: every target by default.
 test:
-	bash tests/run.sh $(if $(filter command line,$(origin ARCH)),--arch $(ARCH))
+	bash tests/run.sh $(if $(filter command line,$(origin ARCH)),--arch $(ARCH)) \
+		$(foreach k,$(KERNELS),--series $(k))
+
+buildcheck:
+	bash tests/lib/buildcheck.sh $(KERNELS)
 
 demo:
 	bash tests/demo.sh $(if $(filter command line,$(origin ARCH)),$(ARCH))

@@ -27,7 +27,7 @@ while (($#)); do
 	esac
 done
 ((${#arches[@]})) || arches=(x86_64 arm64)
-((${#series[@]})) || series=(6.1)
+((${#series[@]})) || series=(6.1 6.12)
 for a in "${arches[@]}"; do
 	case "$a" in x86_64 | arm64) ;; *) echo "run.sh: unknown arch '$a'" >&2; exit 2 ;; esac
 done

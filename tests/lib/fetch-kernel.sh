@@ -10,6 +10,8 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib/debian-headers.sh
+. "$top/tests/lib/debian-headers.sh"
 cache=${SG_CACHE:-$top/.cache}
 arch=${1:?usage: fetch-kernel.sh ARCH SERIES}
 series=${2:?usage: fetch-kernel.sh ARCH SERIES}
@@ -44,8 +46,9 @@ resolve() {
 	dep=$(apt-cache show "linux-headers-$flavour:$debarch" 2>/dev/null |
 		awk '/^Depends:/ { print; exit }' | grep -o "linux-headers-$series[.-][^ ,]*-$flavour" || true)
 	if [ -z "$dep" ]; then
+		# The plain flavour only: not -rt-, -cloud-, -16k.
 		pkgs=$(apt-cache pkgnames "linux-headers-$series" |
-			grep -E "^linux-headers-$series[.-][0-9][^ ]*-$flavour\$" || true)
+			grep -E "^linux-headers-${series//./\\.}\.[0-9]+(-[0-9]+|\+deb[0-9]+)-$flavour\$" || true)
 		dep=$(for p in $pkgs; do
 			v=$(apt-cache policy "$p:$debarch" | awk '/Candidate:/ { print $2 }')
 			[ -n "$v" ] && [ "$v" != "(none)" ] && echo "$v $p"
@@ -68,7 +71,7 @@ mkdir -p "$dir.tmp/debs" "$dir.tmp/root"
 		"linux-image-$release-unsigned:$debarch=$ver" \
 		"linux-headers-$release:$debarch=$ver" \
 		"linux-headers-$abi-common=$ver" \
-		"linux-kbuild-${series}:amd64=$ver" 2>/dev/null ||
+		"$(kbuild_package "$series" "$abi"):amd64=$ver" 2>/dev/null ||
 	apt-get download -qq \
 		"linux-image-$release-unsigned:$debarch=$ver" \
 		"linux-headers-$release:$debarch=$ver" \
@@ -79,22 +82,9 @@ for d in "$dir.tmp"/debs/*.deb; do
 done
 
 kdir=$dir/root/usr/src/linux-headers-$release
-# The headers link to the host's kbuild tools (/usr/lib/linux-kbuild-SERIES); when the
-# matching linux-kbuild package was fetched, point them into the cache instead so the
-# build does not depend on what the host has installed.
-kb=$dir.tmp/root/usr/lib/linux-kbuild-$series
-hdr=$dir.tmp/root/usr/src/linux-headers-$release
-if [ -d "$kb" ]; then
-	for l in scripts tools; do
-		if [ -L "$hdr/$l" ] || [ ! -e "$hdr/$l" ]; then
-			rm -f "$hdr/$l"
-			ln -s "$dir/root/usr/lib/linux-kbuild-$series/$l" "$hdr/$l"
-		fi
-	done
-fi
-# The common headers are referenced by absolute path from the arch headers' Makefile.
-sed -i "s#/usr/src/linux-headers-$abi-common#$dir/root/usr/src/linux-headers-$abi-common#g" \
-	"$hdr/Makefile"
+# The headers' tools and -common part, where they were unpacked (the cache
+# folder is renamed below, hence the final path).
+headers_fix "$dir.tmp/root" "$abi" "$release" "$series" "$dir/root"
 
 image=$(ls "$dir.tmp"/root/boot/vmlinuz-"$release")
 cat >"$dir.tmp/env" <<ENV

@@ -6,7 +6,7 @@
 # download and unpack them into the cache.
 set -euo pipefail
 
-pkgs=(make gcc libc6-dev cpio kmod gzip rsync sparse python3
+pkgs=(make gcc libc6-dev cpio kmod gzip rsync sparse python3 dwarves
       qemu-system-x86 qemu-system-arm
       gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
 

@@ -40,6 +40,8 @@ for f in modules.builtin modules.builtin.modinfo modules.order; do
 done
 cp "$built/slubguard.ko" "$mods/extra/"
 cp "$built"/tests/fixtures/*.ko "$mods/extra/fixtures/"
+# The image package ships no modules.order: list ours, as modules_install would.
+(cd "$mods" && find extra -name '*.ko' | sort) >>"$mods/modules.order"
 depmod -b "$root" "$SG_RELEASE"
 
 cp "$built/userspace/slubguardctl" "$root/usr/bin/slubguardctl"
