@@ -31,6 +31,9 @@ done
 for a in "${arches[@]}"; do
 	case "$a" in x86_64 | arm64) ;; *) echo "run.sh: unknown arch '$a'" >&2; exit 2 ;; esac
 done
+for s in "${series[@]}"; do
+	case "$s" in 6.1 | 6.12) ;; *) echo "run.sh: unknown kernel series '$s' (6.1 or 6.12)" >&2; exit 2 ;; esac
+done
 
 bash "$top/tests/lib/host-deps.sh" || exit 1
 
