@@ -7,6 +7,7 @@
 # make test             the guest test suite on {6.1, 6.12} x {x86_64, arm64}
 #                       (fetches kernels, boots QEMU); KERNELS=6.12 ARCH=arm64 narrows it
 # make buildcheck       build against every Debian linux-headers-*-amd64 of 6.1 and 6.12
+# make bench            what slubguard costs: ratios with / without it, same boot
 # make demo             one guest: slubguard catches the seed bug
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -14,7 +15,7 @@ CC_USER ?= $(CROSS_COMPILE)gcc
 USER_CFLAGS ?= -O2 -Wall -Wextra -Werror -static
 export ARCH CROSS_COMPILE
 
-.PHONY: all module userspace fixtures check test buildcheck demo clean kdir-check
+.PHONY: all module userspace fixtures check test buildcheck bench demo clean kdir-check
 
 all: module userspace
 
@@ -55,6 +56,11 @@ test:
 
 buildcheck:
 	bash tests/lib/buildcheck.sh $(KERNELS)
+
+# make bench [KERNELS=...] [ARCH=...] [ROUNDS=5]: ratios with / without slubguard.
+bench:
+	bash tests/bench/run.sh $(if $(filter command line,$(origin ARCH)),--arch $(ARCH)) \
+		$(foreach k,$(KERNELS),--series $(k)) $(if $(ROUNDS),--rounds $(ROUNDS))
 
 demo:
 	bash tests/demo.sh $(if $(filter command line,$(origin ARCH)),$(ARCH))

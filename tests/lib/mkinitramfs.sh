@@ -49,6 +49,8 @@ install -m 0755 "$top/tests/guest/init" "$root/init"
 mkdir -p "$root/tests/scenarios"
 cp "$top/tests/guest/lib.sh" "$root/tests/"
 cp "$top"/tests/scenarios/*.sh "$root/tests/scenarios/"
+# The benchmark's guest side, booted only by 'make bench'.
+cp "$top/tests/bench/bench.sh" "$root/tests/scenarios/"
 echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
 echo "nobody:x:65534:65534:nobody:/:/bin/sh" >>"$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"

@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0
+# The guest's half of 'make bench' (run as sg.scenario=bench, never by
+# 'make test'). Four phases, interleaved round by round so that drift in a
+# noisy TCG guest spreads over all of them: no slubguard, slubguard with
+# backend=ftrace, with backend=kprobe, and loaded with ftrace but enabled=0.
+# In each: sg_bench's measures, the free path with 10, 1000 and 100000
+# timers armed, and a shell workload timed by the clock. One line per
+# result: 'bench PHASE ROUND MEASURE VALUE'.
+
+rounds=5
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in sg.rounds=*) rounds=${arg#sg.rounds=} ;; esac
+done
+
+# Processes, pipes, files in tmpfs.
+workload() {
+	i=0
+	while [ $i -lt 25 ]; do
+		mkdir -p /tmp/w/$i
+		dd if=/dev/zero bs=4k count=32 2>/dev/null | gzip -1 >/tmp/w/$i/z.gz
+		gunzip -c /tmp/w/$i/z.gz | wc -c >/dev/null
+		echo a | tr a b | cat >/tmp/w/$i/p
+		ls -R /tmp/w >/dev/null
+		rm -rf /tmp/w/$i
+		i=$((i + 1))
+	done
+}
+
+# Centiseconds since boot.
+now_cs() {
+	tr -d . </proc/uptime | cut -d' ' -f1
+}
+
+load() {
+	case "$1" in
+	none) ;;
+	ftrace) modprobe slubguard backend=ftrace ;;
+	kprobe) modprobe slubguard backend=kprobe ;;
+	disabled) modprobe slubguard backend=ftrace enabled=0 ;;
+	esac
+}
+
+bench_run() {
+	dmesg_mark
+	modprobe sg_bench "$@" && rmmod sg_bench
+	dmesg_since_mark | sed -n "s/^sg_bench: \([a-z0-9_]*\) \([0-9]*\)\$/bench $p $r \1 \2/p"
+}
+
+echo "bench begin $(uname -r) $(uname -m) rounds $rounds"
+r=0
+while [ $r -lt "$rounds" ]; do
+	r=$((r + 1))
+	for p in none ftrace kprobe disabled; do
+		load $p
+		bench_run n=20000
+		for k in 10 1000 100000; do
+			bench_run n=20000 armed=$k
+		done
+		t0=$(now_cs)
+		workload
+		echo "bench $p $r workload_ms $((($(now_cs) - t0) * 10))"
+		if [ $p != none ]; then
+			echo "bench $p $r track_failures $(stat track_failures)"
+			rmmod slubguard
+		fi
+	done
+done
+modprobe slubguard
+echo "bench mem 1 module_bytes $(awk '$1 == "slubguard" { print $2 }' /proc/modules)"
+rmmod slubguard
+echo "bench end"

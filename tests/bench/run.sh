@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# bench/run.sh [--arch A]... [--series S]... [--rounds N]
+#
+# make bench: for each target, boot one guest that measures, in the same
+# boot, the cost of slubguard's hooks and tracking against no slubguard
+# (tests/bench/bench.sh, tests/fixtures/sg_bench.c), then print the table
+# of ratios (tests/bench/table.py). Logs in tests/out/bench-*.log.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cache=${SG_CACHE:-$top/.cache}
+arches=() series=() rounds=5
+while (($#)); do
+	case "$1" in
+	--arch) arches+=("${2:?}"); shift 2 ;;
+	--series) series+=("${2:?}"); shift 2 ;;
+	--rounds) rounds=${2:?}; shift 2 ;;
+	*) sed -n '3,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	esac
+done
+((${#arches[@]})) || arches=(x86_64 arm64)
+((${#series[@]})) || series=(6.1)
+case "$rounds" in '' | *[!0-9]* | 0) echo "bench: --rounds wants a positive number" >&2; exit 2 ;; esac
+
+bash "$top/tests/lib/host-deps.sh" || exit 1
+mkdir -p "$top/tests/out"
+for s in "${series[@]}"; do
+	for a in "${arches[@]}"; do
+		echo "== $s/$a: building"
+		bash "$top/tests/lib/build.sh" "$a" "$s" >/dev/null || exit 1
+		# shellcheck disable=SC1090
+		. "$cache/kernels/$s-$a/env"
+		log=$top/tests/out/bench-$s-$a.log
+		echo "== $s/$a: measuring ($rounds rounds, one guest)"
+		status=$(bash "$top/tests/lib/boot.sh" "$a" "$SG_KERNEL" \
+			"$cache/build/$s-$a/initramfs.cpio.gz" "$log" 3600 \
+			sg.scenario=bench sg.rounds="$rounds" quiet)
+		grep -q '^bench end' "$log" || { echo "bench: guest did not finish ($status); log: $log"; exit 1; }
+		python3 "$top/tests/bench/table.py" "$log" "$SG_RELEASE ($a), $(date -u +%Y-%m-%d)"
+	done
+done

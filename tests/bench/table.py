@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn a bench guest's console log into the table of ratios.
+
+Reads 'bench PHASE ROUND MEASURE VALUE' lines. For each measure and phase:
+the median over rounds, and the spread ((max - min) / median). Ratios are
+medians with slubguard over the median without, all from the same boot; the
+registry line compares the free at 100000 armed timers with the free at 10,
+within one phase. Absolute times are printed for context only.
+
+Usage: table.py CONSOLE_LOG [TITLE]
+"""
+import re
+import statistics
+import sys
+
+LINE = re.compile(r'^bench (\S+) (\d+) (\S+) (\d+)\s*$')
+PHASES = ('ftrace', 'kprobe', 'disabled')
+ROWS = [
+    ('kmalloc64', 'kmalloc(64) + kfree', 1.25),
+    ('kmalloc1k', 'kmalloc(1024) + kfree', 1.25),
+    ('cache', 'kmem_cache_alloc + kmem_cache_free', 1.25),
+    ('hrtimer', 'hrtimer_start + hrtimer_cancel', 1.25),
+    ('timer', 'mod_timer + del_timer', 1.25),
+    ('workload_ms', 'workload (processes, pipes, tmpfs)', 1.03),
+]
+
+
+def main():
+    raw = open(sys.argv[1], encoding='utf-8', errors='replace').read()
+    data = {}
+    for line in raw.split('\n'):
+        m = LINE.match(re.sub(r'^\[[^]]*\]\s*', '', line.strip('\r')))
+        if m:
+            phase, _, measure, value = m.groups()
+            data.setdefault((phase, measure), []).append(int(value))
+    if not data:
+        print('no benchmark results in %s' % sys.argv[1])
+        return 1
+
+    def med(phase, measure):
+        v = data.get((phase, measure))
+        return statistics.median(v) if v else None
+
+    def spread(phase, measure):
+        v = data.get((phase, measure))
+        m = med(phase, measure)
+        return (max(v) - min(v)) / m * 100 if v and m else 0
+
+    title = sys.argv[2] if len(sys.argv) > 2 else ''
+    rounds = max(len(v) for v in data.values())
+    print('%s (median of %d rounds; ratio = with / without slubguard, same boot)'
+          % (title, rounds))
+    print('%-38s %14s %16s %16s %16s  %s' % ('measure', 'without', 'ftrace', 'kprobe',
+                                            'enabled=0', 'budget'))
+    failed = 0
+    for key, name, budget in ROWS:
+        base = med('none', key)
+        if base is None:
+            continue
+        unit = 'ms' if key.endswith('_ms') else 'ns/op'
+        cells = []
+        for p in PHASES:
+            m = med(p, key)
+            cells.append('%.2fx ±%2.0f%%' % (m / base, spread(p, key)) if m else '-')
+        ok = med('ftrace', key) is not None and med('ftrace', key) / base <= budget
+        failed += not ok
+        print('%-38s %9.0f %-5s %15s %16s %16s  <= %.2fx %s' % (
+            name, base, unit, cells[0], cells[1], cells[2], budget,
+            'met' if ok else 'NOT MET'))
+    # The free check as the registry grows: within one phase.
+    cells = []
+    for p in ('none',) + PHASES:
+        lo, hi = med(p, 'kfree_at_10'), med(p, 'kfree_at_100000')
+        cells.append('%.2fx' % (hi / lo) if lo and hi else '-')
+    ok = cells[1] != '-' and float(cells[1][:-1]) <= 1.10
+    failed += not ok
+    print('%-38s %15s %16s %16s %16s  <= 1.10x %s' % (
+        'kfree at 100000 armed / at 10 armed', cells[0], cells[1], cells[2], cells[3],
+        'met' if ok else 'NOT MET'))
+    for k in ('10', '1000', '100000'):
+        base = med('none', 'kfree_at_' + k)
+        m = med('ftrace', 'kfree_at_' + k)
+        if base and m:
+            print('%-38s %9.0f ns/op %15s' % ('  kfree with %s timers armed' % k, base,
+                                             '%.2fx' % (m / base)))
+    dis = med('disabled', 'kmalloc64')
+    base = med('none', 'kmalloc64')
+    if dis and base:
+        ok = dis / base <= 1.02
+        failed += not ok
+        print('%-38s %15s  <= 1.02x %s' % ('loaded, enabled=0 (kmalloc64 pairs)',
+                                          '%.2fx' % (dis / base), 'met' if ok else 'NOT MET'))
+    mod = med('mem', 'module_bytes')
+    if mod:
+        print('%-38s %9d bytes' % ('module size (/proc/modules)', mod))
+    tf = [med(p, 'track_failures') for p in PHASES]
+    print('%-38s %s' % ('track failures (per phase)', ' '.join(str(t) for t in tf)))
+    print('%d budget line(s) not met' % failed)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
