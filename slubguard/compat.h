@@ -209,7 +209,9 @@ static inline const void *sg_kvfree_rcu_object(unsigned long head, unsigned long
 /*
  * The size of a vmalloc area, from find_vm_area(), which is not exported and
  * takes vmap_area_lock: a plain spinlock the kernel never takes in interrupt
- * context (vfree() defers there). So only outside interrupts; 0 otherwise.
+ * context (vfree() defers there), and a sleeping lock on PREEMPT_RT, where a
+ * hook (preemption off) must not take it. So only outside interrupts, and
+ * not on PREEMPT_RT; 0 otherwise (the caller then checks the first page).
  */
 extern struct vm_struct *(*sg_find_vm_area)(const void *addr);
 
@@ -217,7 +219,7 @@ static inline size_t sg_vmalloc_size(const void *addr)
 {
 	struct vm_struct *area;
 
-	if (in_interrupt() || !sg_find_vm_area)
+	if (IS_ENABLED(CONFIG_PREEMPT_RT) || in_interrupt() || !sg_find_vm_area)
 		return 0;
 	area = sg_find_vm_area(addr);
 	return area && area->addr == addr ? get_vm_area_size(area) : 0;

@@ -119,8 +119,11 @@ static struct sg_quarantine {
 
 /* The object this CPU is giving back right now: the hooks let it pass. */
 static DEFINE_PER_CPU(const void *, sg_releasing);
-/* The cache the release work is destroying (it may sleep, so not per-CPU). */
-static struct kmem_cache *sg_destroying;
+/*
+ * What the release work gives back where it may sleep (a vmalloc area, a
+ * cache it destroys), so not per-CPU: set under sg_release_mutex.
+ */
+static const void *sg_releasing_slow;
 static DEFINE_MUTEX(sg_release_mutex);
 
 static void release_fn(struct work_struct *work);
@@ -148,7 +151,7 @@ void sg_quarantine_kick(void)
  */
 bool sg_quarantine_releasing(const void *ptr)
 {
-	return this_cpu_read(sg_releasing) == ptr || READ_ONCE(sg_destroying) == ptr;
+	return this_cpu_read(sg_releasing) == ptr || READ_ONCE(sg_releasing_slow) == ptr;
 }
 
 /**
@@ -188,15 +191,23 @@ static void poison_check(const struct sg_qentry *e)
  * @size:	its size, for SG_GIVE_SENSITIVE
  * @how:	enum sg_giveback
  *
- * Past slubguard's own hooks: they let this call through unchecked. Any
- * context but NMI for SG_GIVE_KFREE and SG_GIVE_CACHE; the others from the
- * release work (process context), and SG_GIVE_RCU only after a grace period.
+ * Past slubguard's own hooks: they let this call through unchecked. Slab
+ * and page-allocator memory in any context but NMI; vmalloc memory, whose
+ * vfree() may sleep, only from the release work, under sg_release_mutex;
+ * SG_GIVE_RCU only after a grace period.
  */
 void sg_quarantine_give_back(const void *obj, struct kmem_cache *cache, size_t size,
 			     enum sg_giveback how)
 {
-	preempt_disable();
-	this_cpu_write(sg_releasing, obj);
+	bool may_sleep = is_vmalloc_addr(obj);
+
+	if (may_sleep) {
+		lockdep_assert_held(&sg_release_mutex);
+		WRITE_ONCE(sg_releasing_slow, obj);
+	} else {
+		preempt_disable();
+		this_cpu_write(sg_releasing, obj);
+	}
 	switch (how) {
 	case SG_GIVE_CACHE:
 		kmem_cache_free(cache, (void *)obj);
@@ -212,8 +223,12 @@ void sg_quarantine_give_back(const void *obj, struct kmem_cache *cache, size_t s
 		kfree(obj);
 		break;
 	}
-	this_cpu_write(sg_releasing, NULL);
-	preempt_enable();
+	if (may_sleep) {
+		WRITE_ONCE(sg_releasing_slow, NULL);
+	} else {
+		this_cpu_write(sg_releasing, NULL);
+		preempt_enable();
+	}
 }
 
 /* Back to the allocator it came from. */
@@ -317,6 +332,16 @@ no_room:
 	return SG_Q_NO_ROOM;
 }
 
+/* Move everything on @from to @to, under the quarantine's lock. */
+static void take_all(struct list_head *from, struct list_head *to)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&sg_q.lock, flags);
+	list_splice_init(from, to);
+	raw_spin_unlock_irqrestore(&sg_q.lock, flags);
+}
+
 /* Process context: wait for running callbacks, then poison what now may be. */
 static void finish_waits(void)
 {
@@ -324,9 +349,7 @@ static void finish_waits(void)
 	unsigned long flags;
 	LIST_HEAD(waits);
 
-	raw_spin_lock_irqsave(&sg_q.lock, flags);
-	list_splice_init(&sg_q.waits, &waits);
-	raw_spin_unlock_irqrestore(&sg_q.lock, flags);
+	take_all(&sg_q.waits, &waits);
 
 	list_for_each_entry_safe(w, next, &waits, list) {
 		w->kind->disarm_wait(w->timer);
@@ -366,16 +389,22 @@ static struct sg_qentry *next_to_release(struct kmem_cache *cache, bool all)
 	return found;
 }
 
-static void release_cache(struct kmem_cache *cache)
+/* Give back what of @cache can leave; return true if some of it must stay. */
+static bool release_cache(struct kmem_cache *cache)
 {
 	struct sg_qentry *e, *next;
 	unsigned long flags;
+	bool stays = false;
 	LIST_HEAD(mine);
 
 	raw_spin_lock_irqsave(&sg_q.lock, flags);
 	list_for_each_entry_safe(e, next, &sg_q.held, list) {
-		if (e->cache != cache || !can_leave(e))
+		if (e->cache != cache)
 			continue;
+		if (!can_leave(e)) {
+			stays = true;
+			continue;
+		}
 		unlink_entry(e);
 		list_add_tail(&e->list, &mine);
 	}
@@ -385,25 +414,31 @@ static void release_cache(struct kmem_cache *cache)
 		list_del(&e->list);
 		release_one(e);
 	}
+	return stays;
 }
 
-/* The destroys put off by sg_quarantine_cache_destroy(), now possible. */
+/*
+ * The destroys put off by sg_quarantine_cache_destroy(), once none of the
+ * cache's objects is held; one that still has some waits for a later pass.
+ */
 static void finish_destroys(void)
 {
 	struct sg_qdestroy *d, *next;
 	unsigned long flags;
 	LIST_HEAD(destroys);
 
-	raw_spin_lock_irqsave(&sg_q.lock, flags);
-	list_splice_init(&sg_q.destroys, &destroys);
-	raw_spin_unlock_irqrestore(&sg_q.lock, flags);
-
+	take_all(&sg_q.destroys, &destroys);
 	list_for_each_entry_safe(d, next, &destroys, list) {
-		release_cache(d->cache);
-		WRITE_ONCE(sg_destroying, d->cache);
-		kmem_cache_destroy(d->cache);
-		WRITE_ONCE(sg_destroying, NULL);
 		list_del(&d->list);
+		if (release_cache(d->cache)) {
+			raw_spin_lock_irqsave(&sg_q.lock, flags);
+			list_add_tail(&d->list, &sg_q.destroys);
+			raw_spin_unlock_irqrestore(&sg_q.lock, flags);
+			continue;
+		}
+		WRITE_ONCE(sg_releasing_slow, d->cache);
+		kmem_cache_destroy(d->cache);
+		WRITE_ONCE(sg_releasing_slow, NULL);
 		sg_node_put(d);
 	}
 }
@@ -482,19 +517,11 @@ static void release_fn(struct work_struct *work)
 bool sg_quarantine_cache_destroy(struct kmem_cache *cache, bool can_defer)
 {
 	struct sg_qdestroy *d;
-	struct sg_qentry *e;
 	unsigned long flags;
-	bool waiting = false;
 
 	if (!READ_ONCE(sg_q.nr_held) || sg_quarantine_releasing(cache))
 		return false;
-	release_cache(cache);
-
-	raw_spin_lock_irqsave(&sg_q.lock, flags);
-	list_for_each_entry(e, &sg_q.held, list)
-		waiting |= e->cache == cache;
-	raw_spin_unlock_irqrestore(&sg_q.lock, flags);
-	if (!waiting || !can_defer)
+	if (!release_cache(cache) || !can_defer)
 		return false;
 
 	d = sg_node_get();
