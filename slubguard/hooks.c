@@ -124,18 +124,34 @@ static bool describe(const void *obj, struct sg_free *free)
 	return true;
 }
 
-static enum sg_verdict check(const struct sg_hook *hook, const struct sg_call *call,
-			     const void *obj, enum sg_giveback how)
+/*
+ * Check the free of @obj by @via: into @cache when the freeing function
+ * names one (no need to look it up), else wherever the object lives.
+ */
+static enum sg_verdict check_in(const struct sg_call *call, const void *obj,
+				struct kmem_cache *cache, enum sg_giveback how,
+				const char *via)
 {
 	struct sg_free free;
 
-	if (!describe(obj, &free))
+	if (cache) {
+		free.obj = obj;
+		free.cache = cache;
+		free.size = kmem_cache_size(cache);
+	} else if (!describe(obj, &free)) {
 		return SG_CALL_PROCEED;
+	}
 	free.how = how;
-	free.via = hook->name ?: hook->symbol;
+	free.via = via;
 	free.ip = call->ip;
 	free.caller = call->caller;
 	return sg_check_free(&free);
+}
+
+static enum sg_verdict check(const struct sg_hook *hook, const struct sg_call *call,
+			     const void *obj, enum sg_giveback how)
+{
+	return check_in(call, obj, NULL, how, hook->name ?: hook->symbol);
 }
 
 /*
@@ -228,18 +244,10 @@ static enum sg_verdict on_kmem_cache_free(const struct sg_hook *hook,
 {
 	struct kmem_cache *cache = (struct kmem_cache *)call->arg[0];
 	const void *obj = (const void *)call->arg[1];
-	struct sg_free free;
 
 	if (skip(obj) || !cache)
 		return SG_CALL_PROCEED;
-	free.obj = obj;
-	free.cache = cache;
-	free.how = SG_GIVE_CACHE;
-	free.size = kmem_cache_size(cache);
-	free.via = hook->symbol;
-	free.ip = call->ip;
-	free.caller = call->caller;
-	return sg_check_free(&free);
+	return check_in(call, obj, cache, SG_GIVE_CACHE, hook->symbol);
 }
 
 /*
@@ -253,27 +261,17 @@ static enum sg_verdict on_kmem_cache_free_bulk(const struct sg_hook *hook,
 {
 	struct kmem_cache *cache = (struct kmem_cache *)call->arg[0];
 	enum sg_giveback how = cache ? SG_GIVE_CACHE : SG_GIVE_KFREE;
+	const char *via = cache ? "kmem_cache_free_bulk" : "kfree_bulk";
 	size_t i, j, nr = call->arg[1];
 	void **p = (void **)call->arg[2];
 	bool diverted = false;
-	struct sg_free free;
 
 	if (!sg_hot_enabled() || !p)
 		return SG_CALL_PROCEED;
 	for (i = 0; i < nr; i++) {
-		bool held = false;
+		bool held = !ZERO_OR_NULL_PTR(p[i]) &&
+			    check_in(call, p[i], cache, how, via) == SG_CALL_SKIP;
 
-		if (!ZERO_OR_NULL_PTR(p[i]) && describe(p[i], &free)) {
-			if (cache) {
-				free.cache = cache;
-				free.size = kmem_cache_size(cache);
-			}
-			free.how = how;
-			free.via = cache ? "kmem_cache_free_bulk" : "kfree_bulk";
-			free.ip = call->ip;
-			free.caller = call->caller;
-			held = sg_check_free(&free) == SG_CALL_SKIP;
-		}
 		if (held && !diverted) {
 			/* Those before it were checked and found clean. */
 			for (j = 0; j < i; j++)
