@@ -18,17 +18,17 @@ int sg_policy = SG_POLICY_WARN;
  * Objects reported under policy=warn when kfree_rcu() queued them: the RCU
  * batch frees them later, and that free must not report them again. Kept
  * until that free (or until 16 newer ones push them out); empty almost
- * always, so the free path reads one counter.
+ * always, so the free path reads one counter (sg_check_pending()).
  */
 #define SG_QUEUED_MAX	16
 static struct {
 	raw_spinlock_t lock;
 	const void *obj[SG_QUEUED_MAX];
 	unsigned int next;
-	unsigned int nr;
 } sg_queued = {
 	.lock = __RAW_SPIN_LOCK_UNLOCKED(sg_queued.lock),
 };
+unsigned int sg_queued_nr;
 
 static void remember_queued(const void *obj)
 {
@@ -36,7 +36,7 @@ static void remember_queued(const void *obj)
 
 	raw_spin_lock_irqsave(&sg_queued.lock, flags);
 	if (!sg_queued.obj[sg_queued.next])
-		WRITE_ONCE(sg_queued.nr, sg_queued.nr + 1);
+		WRITE_ONCE(sg_queued_nr, sg_queued_nr + 1);
 	sg_queued.obj[sg_queued.next] = obj;
 	sg_queued.next = (sg_queued.next + 1) % SG_QUEUED_MAX;
 	raw_spin_unlock_irqrestore(&sg_queued.lock, flags);
@@ -49,14 +49,14 @@ static bool forget_queued(const void *obj)
 	bool found = false;
 	unsigned int i;
 
-	if (likely(!READ_ONCE(sg_queued.nr)))
+	if (likely(!READ_ONCE(sg_queued_nr)))
 		return false;
 	raw_spin_lock_irqsave(&sg_queued.lock, flags);
 	for (i = 0; i < SG_QUEUED_MAX; i++) {
 		if (sg_queued.obj[i] != obj)
 			continue;
 		sg_queued.obj[i] = NULL;
-		WRITE_ONCE(sg_queued.nr, sg_queued.nr - 1);
+		WRITE_ONCE(sg_queued_nr, sg_queued_nr - 1);
 		found = true;
 	}
 	raw_spin_unlock_irqrestore(&sg_queued.lock, flags);
@@ -110,14 +110,18 @@ static void fill_report(struct sg_report *r, const struct sg_free *free,
 }
 
 /**
- * sg_check_free() - check one free, and act on a hit
+ * sg_check_free() - check one free exactly, and act on a hit
  * @free:	the free, before the memory is given back
  *
- * Runs in the context of the free (any context but NMI), inside a hook.
+ * Runs in the context of the free (any context but NMI), inside a hook,
+ * with preemption off, for the few frees the registry's filter could not
+ * clear (sg_registry_maybe()); the hook has counted it and left out the
+ * quarantine's own give-backs. Kept out of line: its report and hits make a
+ * stack frame that the compiler may zero on entry.
  *
  * Return: SG_CALL_SKIP if the object went into quarantine instead.
  */
-enum sg_verdict sg_check_free(const struct sg_free *free)
+noinline enum sg_verdict sg_check_free(const struct sg_free *free)
 {
 	enum sg_verdict verdict = SG_CALL_PROCEED;
 	struct sg_hit hits[SG_MAX_HITS];
@@ -125,10 +129,6 @@ enum sg_verdict sg_check_free(const struct sg_free *free)
 	unsigned int nr, live, i;
 	bool reported;
 
-	/* The quarantine giving an object back is not a free to check. */
-	if (unlikely(sg_quarantine_releasing(free->obj)))
-		return SG_CALL_PROCEED;
-	sg_count(SG_STAT_FREES_CHECKED);
 	reported = free->how != SG_GIVE_RCU && forget_queued(free->obj);
 	nr = sg_registry_find(free->obj, free->size, hits, ARRAY_SIZE(hits));
 	if (likely(!nr))

@@ -19,6 +19,7 @@ unsigned int sg_slab_cache_offset;
 unsigned int sg_cache_name_offset;
 unsigned int sg_cache_ctor_offset;
 unsigned int sg_cache_flags_offset;
+unsigned int sg_cache_size_offset;
 
 #define SG_SCAN_SLAB	64	/* bytes of struct slab searched */
 #define SG_SCAN_CACHE	512	/* bytes of struct kmem_cache searched, at most */
@@ -121,6 +122,25 @@ static unsigned int find_flags(const struct sg_probe_cache *pcs, unsigned int nr
 	return found;
 }
 
+/*
+ * The object size: the first 32-bit word that holds kmem_cache_size() in
+ * every probe cache. Read directly, it saves the free path a call.
+ */
+static unsigned int find_size(const struct sg_probe_cache *pcs, unsigned int nr,
+			      unsigned int limit)
+{
+	unsigned int off, i;
+
+	for (off = 0; off + sizeof(u32) <= limit; off += sizeof(u32)) {
+		for (i = 0; i < nr; i++)
+			if (cache_word(&pcs[i], off) != kmem_cache_size(pcs[i].cache))
+				break;
+		if (i == nr)
+			return off;
+	}
+	return SG_NOT_FOUND;
+}
+
 /* What was found must also describe kmalloc's caches and large kmallocs. */
 static bool check_kmalloc(void)
 {
@@ -131,7 +151,7 @@ static bool check_kmalloc(void)
 
 	if (small && large) {
 		s = sg_obj_cache(small);
-		ok = s && kmem_cache_size(s) >= 64 &&
+		ok = s && kmem_cache_size(s) >= 64 && sg_cache_size(s) == kmem_cache_size(s) &&
 		     !strncmp(sg_cache_name(s), "kmalloc", 7) && sg_cache_poisonable(s) &&
 		     !sg_obj_cache(large) && sg_obj_page_size(large) >= 4 * PAGE_SIZE;
 	}
@@ -170,6 +190,9 @@ static const char *find_offsets(struct sg_probe_cache *pcs, unsigned int nr)
 	sg_cache_flags_offset = find_flags(pcs, nr, limit);
 	if (sg_cache_flags_offset == SG_NOT_FOUND)
 		return "kmem_cache->flags";
+	sg_cache_size_offset = find_size(pcs, nr, limit);
+	if (sg_cache_size_offset == SG_NOT_FOUND)
+		return "kmem_cache->object_size";
 	return check_kmalloc() ? NULL : "the cache of a kmalloc() object";
 }
 

@@ -47,37 +47,55 @@
 
 /*
  * The ftrace backend needs a function tracer that hands it the arguments of
- * the traced call and lets it change where the call resumes: with full
- * registers (x86_64; arm64 up to 6.1) or with the argument registers only
- * (arm64 from 6.2). Kernels without either (Android GKI) use the kprobe
- * backend.
+ * the traced call and lets it change where the call resumes: with the
+ * argument registers only (x86_64; arm64 from 6.2), or else with full
+ * registers (arm64 6.1), which costs more on every call (x86 saves and
+ * restores the flags register for it). Kernels with neither (Android GKI)
+ * use the kprobe backend.
+ *
+ * The ops do not ask ftrace for its recursion guard: that would put
+ * ftrace_ops_assist_func() between the trampoline and the handler on every
+ * free. The handlers call no hooked function on their fast path, and the
+ * free that a report or the quarantine may make is checked like any other.
  */
-#if defined(CONFIG_DYNAMIC_FTRACE_WITH_REGS)
+#if defined(CONFIG_DYNAMIC_FTRACE_WITH_ARGS)
 #define SG_HAVE_FTRACE 1
-#define SG_FTRACE_OPS_FLAGS (FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_RECURSION)
+#define SG_FTRACE_OPS_FLAGS 0
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+static inline unsigned long sg_fregs_arg(struct ftrace_regs *fregs, unsigned int n)
+{
+	return ftrace_regs_get_argument(fregs, n);
+}
+
+/* Resume at @ip instead of the traced function (the ops has IPMODIFY). */
+static inline void sg_fregs_set_ip(struct ftrace_regs *fregs, unsigned long ip)
+{
+	ftrace_regs_set_instruction_pointer(fregs, ip);
+}
+#else /* 6.1: x86_64 only; its ftrace_regs wraps a partly filled pt_regs */
+static inline unsigned long sg_fregs_arg(struct ftrace_regs *fregs, unsigned int n)
+{
+	return regs_get_kernel_argument(&fregs->regs, n);
+}
+
+static inline void sg_fregs_set_ip(struct ftrace_regs *fregs, unsigned long ip)
+{
+	ftrace_instruction_pointer_set(fregs, ip);
+}
+#endif
+#elif defined(CONFIG_DYNAMIC_FTRACE_WITH_REGS)
+#define SG_HAVE_FTRACE 1
+#define SG_FTRACE_OPS_FLAGS FTRACE_OPS_FL_SAVE_REGS
 
 static inline unsigned long sg_fregs_arg(struct ftrace_regs *fregs, unsigned int n)
 {
 	return regs_get_kernel_argument(ftrace_get_regs(fregs), n);
 }
 
-/* Resume at @ip instead of the traced function (the ops has IPMODIFY). */
 static inline void sg_fregs_set_ip(struct ftrace_regs *fregs, unsigned long ip)
 {
 	instruction_pointer_set(ftrace_get_regs(fregs), ip);
-}
-#elif defined(CONFIG_DYNAMIC_FTRACE_WITH_ARGS)
-#define SG_HAVE_FTRACE 1
-#define SG_FTRACE_OPS_FLAGS FTRACE_OPS_FL_RECURSION
-
-static inline unsigned long sg_fregs_arg(struct ftrace_regs *fregs, unsigned int n)
-{
-	return ftrace_regs_get_argument(fregs, n);
-}
-
-static inline void sg_fregs_set_ip(struct ftrace_regs *fregs, unsigned long ip)
-{
-	ftrace_regs_set_instruction_pointer(fregs, ip);
 }
 #else
 #define SG_HAVE_FTRACE 0
@@ -146,14 +164,24 @@ extern unsigned int sg_slab_cache_offset;
 extern unsigned int sg_cache_name_offset;
 extern unsigned int sg_cache_ctor_offset;
 extern unsigned int sg_cache_flags_offset;
+extern unsigned int sg_cache_size_offset;
 
-static inline struct kmem_cache *sg_obj_cache(const void *obj)
+static inline struct kmem_cache *sg_folio_cache(struct folio *folio)
 {
-	struct folio *folio = virt_to_folio(obj);
-
 	if (!folio_test_slab(folio))
 		return NULL;
 	return *(struct kmem_cache **)((char *)folio + sg_slab_cache_offset);
+}
+
+static inline struct kmem_cache *sg_obj_cache(const void *obj)
+{
+	return sg_folio_cache(virt_to_folio(obj));
+}
+
+/* kmem_cache_size(), without the call. */
+static inline unsigned int sg_cache_size(const struct kmem_cache *s)
+{
+	return *(const unsigned int *)((const char *)s + sg_cache_size_offset);
 }
 
 static inline const char *sg_cache_name(const struct kmem_cache *s)

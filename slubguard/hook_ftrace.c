@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ftrace backend: one ftrace_ops per hook, filtered on the hooked function.
- * ftrace's own recursion guard (FTRACE_OPS_FL_RECURSION) keeps a free made
- * while a handler runs from entering slubguard again.
+ * Each is the only ops on its function, so ftrace calls the handler straight
+ * from the ops' own trampoline (see SG_FTRACE_OPS_FLAGS in compat.h).
  */
 #define pr_fmt(fmt) "slubguard: " fmt
 

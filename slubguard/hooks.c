@@ -106,12 +106,17 @@ const char *sg_freeing_wrapper(unsigned long addr)
 
 /*
  * Where an object came from and how large it is, whatever the allocator:
- * its slab cache, the page allocator (a large kmalloc()), or vmalloc.
+ * its slab cache, the page allocator (a large kmalloc()), or vmalloc (only
+ * where @how says the freeing function takes vmalloc memory: kfree() and
+ * kmem_cache_free() do not).
  */
-static bool describe(const void *obj, struct sg_free *free)
+static __always_inline bool describe(const void *obj, enum sg_giveback how,
+				     struct sg_free *free)
 {
+	struct folio *folio;
+
 	free->obj = obj;
-	if (is_vmalloc_addr(obj)) {
+	if (how != SG_GIVE_KFREE && how != SG_GIVE_CACHE && is_vmalloc_addr(obj)) {
 		free->cache = NULL;
 		/* Outside interrupts the whole area; in them, its first page. */
 		free->size = sg_vmalloc_size(obj) ?: PAGE_SIZE - offset_in_page(obj);
@@ -119,33 +124,50 @@ static bool describe(const void *obj, struct sg_free *free)
 	}
 	if (!virt_addr_valid(obj))
 		return false;
-	free->cache = sg_obj_cache(obj);
-	free->size = free->cache ? kmem_cache_size(free->cache) : sg_obj_page_size(obj);
+	folio = virt_to_folio(obj);
+	free->cache = sg_folio_cache(folio);
+	free->size = free->cache ? sg_cache_size(free->cache) : folio_size(folio);
 	return true;
 }
 
 /*
  * Check the free of @obj by @via: into @cache when the freeing function
  * names one (no need to look it up), else wherever the object lives.
+ *
+ * The fast path, taken by nearly every free, is inline and calls nothing:
+ * where the object lives, one counter, and the registry's filter. Only a
+ * free that the filter cannot clear goes on to sg_check_free(), with
+ * preemption off (a report, the quarantine).
  */
-static enum sg_verdict check_in(const struct sg_call *call, const void *obj,
-				struct kmem_cache *cache, enum sg_giveback how,
-				const char *via)
+static __always_inline enum sg_verdict check_in(const struct sg_call *call, const void *obj,
+						struct kmem_cache *cache,
+						enum sg_giveback how, const char *via)
 {
+	enum sg_verdict v;
 	struct sg_free free;
 
 	if (cache) {
 		free.obj = obj;
 		free.cache = cache;
-		free.size = kmem_cache_size(cache);
-	} else if (!describe(obj, &free)) {
+		free.size = sg_cache_size(cache);
+	} else if (!describe(obj, how, &free)) {
 		return SG_CALL_PROCEED;
 	}
+	/* The quarantine giving an object back is not a free to check. */
+	if (unlikely(sg_quarantine_releasing(obj)))
+		return SG_CALL_PROCEED;
+	sg_count(SG_STAT_FREES_CHECKED);
+	if (likely(!sg_registry_maybe(obj, free.size) && !sg_check_pending()))
+		return SG_CALL_PROCEED;
+
 	free.how = how;
 	free.via = via;
 	free.ip = call->ip;
 	free.caller = call->caller;
-	return sg_check_free(&free);
+	preempt_disable();
+	v = sg_check_free(&free);
+	preempt_enable();
+	return v;
 }
 
 static enum sg_verdict check(const struct sg_hook *hook, const struct sg_call *call,

@@ -271,10 +271,12 @@ static int __init slubguard_init(void)
 	ret = sg_pool_init();
 	if (ret)
 		return ret;
-	sg_registry_init();
-	ret = sg_tracepoints_init();
+	ret = sg_registry_init();
 	if (ret)
 		goto out_pool;
+	ret = sg_tracepoints_init();
+	if (ret)
+		goto out_registry;
 	ret = sg_hooks_init(param_backend);
 	if (ret)
 		goto out_tracepoints;
@@ -295,8 +297,9 @@ out_hooks:
 	sg_quarantine_exit();
 out_tracepoints:
 	sg_tracepoints_exit();
-out_pool:
+out_registry:
 	sg_registry_exit();
+out_pool:
 	sg_pool_exit();
 	return ret;
 }

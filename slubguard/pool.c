@@ -12,6 +12,8 @@
 
 #include <linux/irq_work.h>
 #include <linux/list.h>
+#include <linux/lockdep.h>
+#include <linux/percpu.h>
 #include <linux/mm.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -30,7 +32,7 @@ struct sg_node {
 /**
  * struct sg_pool - free nodes and the pages they live in
  * @lock:	guards every field; innermost lock of slubguard
- * @free:	free nodes
+ * @free:	free nodes not kept by a CPU
  * @nr_free:	nodes on @free
  * @nr_total:	nodes allocated, free or in use
  * @pages:	pages holding the nodes, linked through page->lru
@@ -88,44 +90,74 @@ static void pool_refill_fn(struct work_struct *work)
 	}
 }
 
-/**
- * sg_node_get() - a free node, in any context
- *
- * Return: SG_NODE_SIZE bytes, uninitialised, or NULL if the pool is empty.
- */
-void *sg_node_get(void)
+DEFINE_PER_CPU(struct sg_cpu_nodes, sg_cpu_nodes);
+
+static void move_nodes(struct hlist_head *from, struct hlist_head *to, unsigned int nr)
 {
-	struct sg_node *n = NULL;
-	unsigned long flags;
-	bool low;
+	while (nr--) {
+		struct hlist_node *n = from->first;
 
-	raw_spin_lock_irqsave(&sg_pool.lock, flags);
-	if (!hlist_empty(&sg_pool.free)) {
-		n = hlist_entry(sg_pool.free.first, struct sg_node, free);
-		hlist_del(&n->free);
-		sg_pool.nr_free--;
+		hlist_del(n);
+		hlist_add_head(n, to);
 	}
-	low = sg_pool.nr_free < SG_POOL_LOW;
-	raw_spin_unlock_irqrestore(&sg_pool.lock, flags);
-
-	if (low)
-		irq_work_queue(&sg_refill_kick);
-	return n;
 }
 
 /**
- * sg_node_put() - give a node back, in any context
- * @node:	from sg_node_get()
+ * sg_cpu_refill() - a batch of free nodes for this CPU, interrupts off
+ * @c:		this CPU's nodes
+ *
+ * Return: false if the pool is empty.
  */
+bool sg_cpu_refill(struct sg_cpu_nodes *c)
+{
+	unsigned int nr;
+	bool low;
+
+	raw_spin_lock(&sg_pool.lock);
+	nr = min_t(unsigned int, SG_CPU_BATCH, sg_pool.nr_free);
+	move_nodes(&sg_pool.free, &c->free, nr);
+	sg_pool.nr_free -= nr;
+	c->nr += nr;
+	low = sg_pool.nr_free < SG_POOL_LOW;
+	raw_spin_unlock(&sg_pool.lock);
+
+	if (low)
+		irq_work_queue(&sg_refill_kick);
+	return nr;
+}
+
+/**
+ * sg_cpu_spill() - give a batch of this CPU's free nodes back, interrupts off
+ * @c:		this CPU's nodes
+ */
+void sg_cpu_spill(struct sg_cpu_nodes *c)
+{
+	raw_spin_lock(&sg_pool.lock);
+	move_nodes(&c->free, &sg_pool.free, SG_CPU_BATCH);
+	sg_pool.nr_free += SG_CPU_BATCH;
+	raw_spin_unlock(&sg_pool.lock);
+	c->nr -= SG_CPU_BATCH;
+}
+
+/* The same, in any context. */
+void *sg_node_get(void)
+{
+	unsigned long flags;
+	void *n;
+
+	local_irq_save(flags);
+	n = __sg_node_get();
+	local_irq_restore(flags);
+	return n;
+}
+
 void sg_node_put(void *node)
 {
-	struct sg_node *n = node;
 	unsigned long flags;
 
-	raw_spin_lock_irqsave(&sg_pool.lock, flags);
-	hlist_add_head(&n->free, &sg_pool.free);
-	sg_pool.nr_free++;
-	raw_spin_unlock_irqrestore(&sg_pool.lock, flags);
+	local_irq_save(flags);
+	__sg_node_put(node);
+	local_irq_restore(flags);
 }
 
 u64 sg_pool_capacity(void)
@@ -147,6 +179,7 @@ int sg_pool_init(void)
 void sg_pool_exit(void)
 {
 	struct page *page, *next;
+	int cpu;
 
 	irq_work_sync(&sg_refill_kick);
 	cancel_work_sync(&sg_refill_work);
@@ -155,6 +188,10 @@ void sg_pool_exit(void)
 		__free_page(page);
 	}
 	INIT_HLIST_HEAD(&sg_pool.free);
+	for_each_possible_cpu(cpu) {
+		INIT_HLIST_HEAD(&per_cpu(sg_cpu_nodes, cpu).free);
+		per_cpu(sg_cpu_nodes, cpu).nr = 0;
+	}
 	sg_pool.nr_free = 0;
 	sg_pool.nr_total = 0;
 }

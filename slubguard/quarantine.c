@@ -118,12 +118,12 @@ static struct sg_quarantine {
 };
 
 /* The object this CPU is giving back right now: the hooks let it pass. */
-static DEFINE_PER_CPU(const void *, sg_releasing);
+DEFINE_PER_CPU(const void *, sg_releasing);
 /*
  * What the release work gives back where it may sleep (a vmalloc area, a
  * cache it destroys), so not per-CPU: set under sg_release_mutex.
  */
-static const void *sg_releasing_slow;
+const void *sg_releasing_slow;
 static DEFINE_MUTEX(sg_release_mutex);
 
 static void release_fn(struct work_struct *work);
@@ -141,17 +141,6 @@ static DEFINE_IRQ_WORK(sg_release_kick, kick_fn);
 void sg_quarantine_kick(void)
 {
 	irq_work_queue(&sg_release_kick);
-}
-
-/**
- * sg_quarantine_releasing() - is @ptr being given back by the quarantine?
- * @ptr:	an object being freed, or a cache being destroyed
- *
- * Return: true if the hooks must let this call through unchecked.
- */
-bool sg_quarantine_releasing(const void *ptr)
-{
-	return this_cpu_read(sg_releasing) == ptr || READ_ONCE(sg_releasing_slow) == ptr;
 }
 
 /**

@@ -9,6 +9,10 @@
 #define SLUBGUARD_H
 
 #include <linux/types.h>
+#include <linux/hash.h>
+#include <linux/bits.h>
+#include <linux/list.h>
+#include <linux/list_bl.h>
 #include <linux/percpu.h>
 #include <linux/jump_label.h>
 
@@ -113,6 +117,54 @@ void sg_set_enabled(bool on);
 /* pool.c: fixed-size records for code that must not allocate. */
 #define SG_NODE_SIZE	48
 
+/*
+ * Each CPU keeps a few free nodes of its own, taken from and given back to
+ * the pool a batch at a time, so that arming and disarming a timer takes no
+ * shared lock. With interrupts off, nothing else on the CPU touches them.
+ */
+#define SG_CPU_BATCH	32
+#define SG_CPU_MAX	(2 * SG_CPU_BATCH)
+
+struct sg_cpu_nodes {
+	struct hlist_head free;
+	unsigned int nr;
+};
+DECLARE_PER_CPU(struct sg_cpu_nodes, sg_cpu_nodes);
+
+bool sg_cpu_refill(struct sg_cpu_nodes *c);
+void sg_cpu_spill(struct sg_cpu_nodes *c);
+
+/**
+ * __sg_node_get() - a free node, with interrupts off
+ *
+ * Return: SG_NODE_SIZE bytes, uninitialised, or NULL if the pool is empty.
+ */
+static inline void *__sg_node_get(void)
+{
+	struct sg_cpu_nodes *c = this_cpu_ptr(&sg_cpu_nodes);
+	struct hlist_node *n;
+
+	if (unlikely(!c->nr) && !sg_cpu_refill(c))
+		return NULL;
+	n = c->free.first;
+	hlist_del(n);
+	c->nr--;
+	return n;
+}
+
+/**
+ * __sg_node_put() - give a node back, with interrupts off
+ * @node:	from a get, on any CPU
+ */
+static inline void __sg_node_put(void *node)
+{
+	struct sg_cpu_nodes *c = this_cpu_ptr(&sg_cpu_nodes);
+
+	hlist_add_head(node, &c->free);
+	if (unlikely(++c->nr > SG_CPU_MAX))
+		sg_cpu_spill(c);
+}
+
 void *sg_node_get(void);
 void sg_node_put(void *node);
 u64 sg_pool_capacity(void);
@@ -134,9 +186,65 @@ struct sg_hit {
 	void *hint;
 };
 
-void sg_registry_init(void);
+/**
+ * struct sg_bucket - one hash chain of the registry
+ * @head:	trackers; bit 0 is the bucket's lock, which guards both fields
+ * @lines:	a bit for each 64-byte line of a 4 KiB chunk where one of the
+ *		trackers lies; written under the lock, read without it
+ */
+struct sg_bucket {
+	struct hlist_bl_head head;
+	unsigned long lines;
+};
+
+#define SG_HASH_BITS		14
+#define SG_CHUNK_SHIFT		12
+#define SG_LINE_SHIFT		6
+static_assert(BITS_PER_LONG == 1 << (SG_CHUNK_SHIFT - SG_LINE_SHIFT));
+
+extern struct sg_bucket *sg_hash;
+
+static inline struct sg_bucket *sg_bucket_of_chunk(unsigned long chunk)
+{
+	return &sg_hash[hash_long(chunk, SG_HASH_BITS)];
+}
+
+static inline unsigned long sg_line_bit(unsigned long addr)
+{
+	return 1UL << ((addr >> SG_LINE_SHIFT) & (BITS_PER_LONG - 1));
+}
+
+/**
+ * sg_registry_maybe() - the filter before the exact check
+ * @start:	a range being freed
+ * @size:	its length, not 0
+ *
+ * For each 4 KiB chunk the range covers, one load: the bucket's mask of
+ * lines holding tracked objects, against the lines the range covers there.
+ * No lock, no call.
+ *
+ * Return: false if the range surely holds nothing the registry knows.
+ */
+static inline bool sg_registry_maybe(const void *start, size_t size)
+{
+	unsigned long s = (unsigned long)start, e = s + size - 1;
+	unsigned long chunk = s >> SG_CHUNK_SHIFT, last = e >> SG_CHUNK_SHIFT;
+	unsigned int lo = (s >> SG_LINE_SHIFT) & (BITS_PER_LONG - 1);
+
+	for (; chunk <= last; chunk++, lo = 0) {
+		unsigned int hi = chunk == last ? (e >> SG_LINE_SHIFT) & (BITS_PER_LONG - 1) :
+						 BITS_PER_LONG - 1;
+
+		if (READ_ONCE(sg_bucket_of_chunk(chunk)->lines) & GENMASK(hi, lo))
+			return true;
+	}
+	return false;
+}
+
+int sg_registry_init(void);
 void sg_registry_exit(void);
-void sg_track(const struct sg_kind *kind, const void *obj, u64 stamp);
+void sg_track(const struct sg_kind *kind, const void *obj, void *hint, u64 stamp);
+void __sg_untrack(const void *obj, u64 max_stamp);
 void sg_untrack(const void *obj, u64 max_stamp);
 u64 sg_registry_tracked(void);
 unsigned int sg_registry_find(const void *start, size_t size,
@@ -252,6 +360,14 @@ struct sg_free {
 
 enum sg_verdict sg_check_free(const struct sg_free *free);
 
+extern unsigned int sg_queued_nr;	/* READ_ONCE() */
+
+/* Has an earlier report left a note that this free must look at? */
+static inline bool sg_check_pending(void)
+{
+	return READ_ONCE(sg_queued_nr);
+}
+
 /* quarantine.c: hits kept off the allocator for a while. */
 extern unsigned int sg_quarantine_kb;	/* READ_ONCE(); bound on bytes held */
 extern unsigned int sg_quarantine_ms;	/* READ_ONCE(); bound on time held */
@@ -277,7 +393,19 @@ enum sg_quarantine_result {
 
 enum sg_quarantine_result sg_quarantine(const struct sg_free *free,
 					const struct sg_hit *hits, unsigned int nr);
-bool sg_quarantine_releasing(const void *ptr);
+DECLARE_PER_CPU(const void *, sg_releasing);
+extern const void *sg_releasing_slow;
+
+/**
+ * sg_quarantine_releasing() - is @ptr being given back by the quarantine?
+ * @ptr:	an object being freed, or a cache being destroyed
+ *
+ * Return: true if the hooks must let this call through unchecked.
+ */
+static inline bool sg_quarantine_releasing(const void *ptr)
+{
+	return this_cpu_read(sg_releasing) == ptr || READ_ONCE(sg_releasing_slow) == ptr;
+}
 bool sg_quarantine_poisonable(const struct sg_free *free);
 void sg_quarantine_give_back(const void *obj, struct kmem_cache *cache, size_t size,
 			     enum sg_giveback how);

@@ -17,14 +17,21 @@
 #include "compat.h"
 #include "slubguard.h"
 
+/*
+ * The arm and disarm events run with interrupts off (under the timer base's
+ * lock, or the worker pool's), so the registry takes no interrupt-saving
+ * lock for them; the two that may not (an hrtimer's expiry in a softirq, a
+ * work starting) use sg_untrack().
+ */
 static void probe_hrtimer_start(void *data, SG_HRTIMER_START_PROTO)
 {
-	sg_track(&sg_kind_hrtimer, timer, hrtimer_get_softexpires_tv64(timer));
+	sg_track(&sg_kind_hrtimer, timer, READ_ONCE(timer->function),
+		 hrtimer_get_softexpires_tv64(timer));
 }
 
 static void probe_hrtimer_cancel(void *data, struct hrtimer *timer)
 {
-	sg_untrack(timer, U64_MAX);
+	__sg_untrack(timer, U64_MAX);
 }
 
 /*
@@ -45,7 +52,7 @@ static void probe_timer_start(void *data, SG_TIMER_START_PROTO)
 		const struct sg_kind *kind = sg_timer_list_kinds[i];
 
 		if (!kind->match || kind->match(timer)) {
-			sg_track(kind, timer, 0);
+			sg_track(kind, timer, kind->debug_hint(timer), 0);
 			return;
 		}
 	}
@@ -54,12 +61,12 @@ static void probe_timer_start(void *data, SG_TIMER_START_PROTO)
 /* Also fires when an expiring timer is detached, under the base lock. */
 static void probe_timer_cancel(void *data, struct timer_list *timer)
 {
-	sg_untrack(timer, U64_MAX);
+	__sg_untrack(timer, U64_MAX);
 }
 
 static void probe_work_queue(void *data, SG_WORK_QUEUE_PROTO)
 {
-	sg_track(&sg_kind_work, work, 0);
+	sg_track(&sg_kind_work, work, READ_ONCE(work->func), 0);
 }
 
 static void probe_work_start(void *data, struct work_struct *work)
@@ -152,7 +159,8 @@ static unsigned int track_armed_hrtimers(void)
 			for (; node; node = timerqueue_iterate_next(node)) {
 				struct hrtimer *timer = container_of(node, struct hrtimer, node);
 
-				sg_track(&sg_kind_hrtimer, timer, hrtimer_get_softexpires_tv64(timer));
+				sg_track(&sg_kind_hrtimer, timer, READ_ONCE(timer->function),
+					 hrtimer_get_softexpires_tv64(timer));
 				nr++;
 			}
 		}
