@@ -36,7 +36,7 @@ static void sg_ftrace_handler(unsigned long ip, unsigned long parent_ip,
 			    sg_fregs_arg(fregs, 2) },
 	};
 
-	if (slot->hook->handler(slot->hook, &call) == SG_CALL_SKIP && slot->hook->can_skip)
+	if (sg_hook_run(slot->hook, &call) == SG_CALL_SKIP && slot->hook->can_skip)
 		sg_fregs_set_ip(fregs, (unsigned long)sg_skipped_call);
 }
 

@@ -32,7 +32,7 @@ static int sg_kprobe_handler(struct kprobe *kp, struct pt_regs *regs)
 			    regs_get_kernel_argument(regs, 2) },
 	};
 
-	if (slot->hook->handler(slot->hook, &call) == SG_CALL_SKIP) {
+	if (sg_hook_run(slot->hook, &call) == SG_CALL_SKIP) {
 		/* Resume in a function that returns at once; no single-step. */
 		instruction_pointer_set(regs, (unsigned long)sg_skipped_call);
 		return 1;

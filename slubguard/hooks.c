@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) "slubguard: " fmt
 
+#include <linux/indirect_call_wrapper.h>
 #include <linux/kallsyms.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -16,11 +17,6 @@
 #include "slubguard.h"
 
 const struct sg_backend *sg_backend;
-
-static bool sg_hot_enabled(void)
-{
-	return static_branch_likely(&sg_enabled_key);
-}
 
 /*
  * Where a diverted call resumes: it returns to the caller at once, so the
@@ -109,69 +105,88 @@ const char *sg_freeing_wrapper(unsigned long addr)
  * its slab cache, the page allocator (a large kmalloc()), or vmalloc (only
  * where @how says the freeing function takes vmalloc memory: kfree() and
  * kmem_cache_free() do not).
+ *
+ * kfree() and kmem_cache_free() look up the object's folio without checking
+ * the pointer first, and so does this. The others are checked: vfree() also
+ * frees module memory, and kfree_rcu() frees much later (a bad pointer must
+ * not fault in the code that queued it).
  */
 static __always_inline bool describe(const void *obj, enum sg_giveback how,
-				     struct sg_free *free)
+				     struct kmem_cache **cache, size_t *size)
 {
 	struct folio *folio;
 
-	free->obj = obj;
-	if (how != SG_GIVE_KFREE && how != SG_GIVE_CACHE && is_vmalloc_addr(obj)) {
-		free->cache = NULL;
-		/* Outside interrupts the whole area; in them, its first page. */
-		free->size = sg_vmalloc_size(obj) ?: PAGE_SIZE - offset_in_page(obj);
-		return true;
+	if (how != SG_GIVE_KFREE && how != SG_GIVE_CACHE) {
+		if (is_vmalloc_addr(obj)) {
+			*cache = NULL;
+			/* Outside interrupts the whole area; in them, its first page. */
+			*size = sg_vmalloc_size(obj) ?: PAGE_SIZE - offset_in_page(obj);
+			return true;
+		}
+		if (!virt_addr_valid(obj))
+			return false;
 	}
-	if (!virt_addr_valid(obj))
-		return false;
 	folio = virt_to_folio(obj);
-	free->cache = sg_folio_cache(folio);
-	free->size = free->cache ? sg_cache_size(free->cache) : folio_size(folio);
+	*cache = sg_folio_cache(folio);
+	*size = *cache ? sg_cache_size(*cache) : folio_size(folio);
 	return true;
 }
 
-/*
- * Check the free of @obj by @via: into @cache when the freeing function
- * names one (no need to look it up), else wherever the object lives.
- *
- * The fast path, taken by nearly every free, is inline and calls nothing:
- * where the object lives, one counter, and the registry's filter. Only a
- * free that the filter cannot clear goes on to sg_check_free(), with
- * preemption off (a report, the quarantine).
- */
-static __always_inline enum sg_verdict check_in(const struct sg_call *call, const void *obj,
-						struct kmem_cache *cache,
-						enum sg_giveback how, const char *via)
+/* The exact check, for the few frees the filter could not clear. */
+static noinline enum sg_verdict check_slow(const struct sg_call *call, const void *obj,
+					   struct kmem_cache *cache, size_t size,
+					   enum sg_giveback how, const char *via)
 {
+	struct sg_free free = {
+		.obj	= obj,
+		.size	= size,
+		.cache	= cache,
+		.how	= how,
+		.via	= via,
+		.ip	= call->ip,
+		.caller	= call->caller,
+	};
 	enum sg_verdict v;
-	struct sg_free free;
 
-	if (cache) {
-		free.obj = obj;
-		free.cache = cache;
-		free.size = sg_cache_size(cache);
-	} else if (!describe(obj, how, &free)) {
-		return SG_CALL_PROCEED;
-	}
-	/* The quarantine giving an object back is not a free to check. */
-	if (unlikely(sg_quarantine_releasing(obj)))
-		return SG_CALL_PROCEED;
-	sg_count(SG_STAT_FREES_CHECKED);
-	if (likely(!sg_registry_maybe(obj, free.size) && !sg_check_pending()))
-		return SG_CALL_PROCEED;
-
-	free.how = how;
-	free.via = via;
-	free.ip = call->ip;
-	free.caller = call->caller;
 	preempt_disable();
 	v = sg_check_free(&free);
 	preempt_enable();
 	return v;
 }
 
-static enum sg_verdict check(const struct sg_hook *hook, const struct sg_call *call,
-			     const void *obj, enum sg_giveback how)
+/*
+ * Check the free of @obj by @via: into @cache when the freeing function
+ * names one (no need to look it up), else wherever the object lives.
+ *
+ * The fast path, taken by nearly every free, is inline and calls nothing,
+ * and keeps nothing on the stack (a compiler that zeroes stack variables, as
+ * Debian's does, would clear a structure on every free): where the object
+ * lives, one counter, and the registry's filter. Only a free that the
+ * filter cannot clear goes on to the exact check, with preemption off (a
+ * report, the quarantine).
+ */
+static __always_inline enum sg_verdict check_in(const struct sg_call *call, const void *obj,
+						struct kmem_cache *cache,
+						enum sg_giveback how, const char *via)
+{
+	size_t size;
+
+	if (cache)
+		size = sg_cache_size(cache);
+	else if (!describe(obj, how, &cache, &size))
+		return SG_CALL_PROCEED;
+	/* The quarantine giving an object back is not a free to check. */
+	if (unlikely(sg_quarantine_releasing(obj)))
+		return SG_CALL_PROCEED;
+	sg_count(SG_STAT_FREES_CHECKED);
+	if (likely(!sg_registry_maybe(obj, size) && !sg_check_pending()))
+		return SG_CALL_PROCEED;
+	return check_slow(call, obj, cache, size, how, via);
+}
+
+static __always_inline enum sg_verdict check(const struct sg_hook *hook,
+					     const struct sg_call *call,
+					     const void *obj, enum sg_giveback how)
 {
 	return check_in(call, obj, NULL, how, hook->name ?: hook->symbol);
 }
@@ -190,8 +205,9 @@ struct sg_outer {
 };
 static DEFINE_PER_CPU(struct sg_outer, sg_outer);
 
-static enum sg_verdict outer_check(const struct sg_hook *hook, const struct sg_call *call,
-				   const void *obj, enum sg_giveback how)
+static __always_inline enum sg_verdict outer_check(const struct sg_hook *hook,
+						   const struct sg_call *call,
+						   const void *obj, enum sg_giveback how)
 {
 	enum sg_verdict v = check(hook, call, obj, how);
 
@@ -203,7 +219,7 @@ static enum sg_verdict outer_check(const struct sg_hook *hook, const struct sg_c
 }
 
 /* Was @obj just checked by an outer freeing function that now frees it? */
-static bool checked_by_outer(const struct sg_call *call, const void *obj)
+static __always_inline bool checked_by_outer(const struct sg_call *call, const void *obj)
 {
 	if (likely(this_cpu_read(sg_outer.obj) != obj))
 		return false;
@@ -211,14 +227,15 @@ static bool checked_by_outer(const struct sg_call *call, const void *obj)
 	       sg_in_outer_function(call->caller);
 }
 
-static bool skip(const void *obj)
+static __always_inline bool skip(const void *obj)
 {
-	return !sg_hot_enabled() || ZERO_OR_NULL_PTR(obj);
+	return ZERO_OR_NULL_PTR(obj);
 }
 
 /* kfree() and vfree(): inner to kvfree() and the sensitive frees. */
-static enum sg_verdict inner_check(const struct sg_hook *hook, const struct sg_call *call,
-				   enum sg_giveback how)
+static __always_inline enum sg_verdict inner_check(const struct sg_hook *hook,
+						   const struct sg_call *call,
+						   enum sg_giveback how)
 {
 	const void *obj = (const void *)call->arg[0];
 
@@ -288,7 +305,7 @@ static enum sg_verdict on_kmem_cache_free_bulk(const struct sg_hook *hook,
 	void **p = (void **)call->arg[2];
 	bool diverted = false;
 
-	if (!sg_hot_enabled() || !p)
+	if (!p)
 		return SG_CALL_PROCEED;
 	for (i = 0; i < nr; i++) {
 		bool held = !ZERO_OR_NULL_PTR(p[i]) &&
@@ -341,20 +358,40 @@ static struct sg_hook sg_hooks[] = {
 	{ .symbol = "kmem_cache_free_bulk",	.handler = on_kmem_cache_free_bulk },
 	{ .symbol = "kvfree_call_rcu",		.handler = on_kvfree_call_rcu,
 	  .name = "kfree_rcu" },
-	{ .symbol = "kmem_cache_destroy",	.handler = on_kmem_cache_destroy },
+	/* Even while disabled: the quarantine may hold objects of the cache. */
+	{ .symbol = "kmem_cache_destroy",	.handler = on_kmem_cache_destroy,
+	  .always = true },
 };
+
+/**
+ * sg_hook_run() - run a hook's handler, for its backend
+ * @hook:	the hook
+ * @call:	the intercepted call
+ *
+ * The two hottest handlers are called directly, and so inlined here: an
+ * indirect call is a retpoline on most x86 kernels.
+ *
+ * Return: the handler's verdict.
+ */
+enum sg_verdict sg_hook_run(const struct sg_hook *hook, const struct sg_call *call)
+{
+	return INDIRECT_CALL_2(hook->handler, on_kfree, on_kmem_cache_free, hook, call);
+}
 
 /**
  * sg_hooks_can_skip() - can every hook make its call return at once?
  *
- * Return: true if the quarantine policy can work now.
+ * As of each hook's last attach; asked only while slubguard is enabled
+ * (enabling it asks again).
+ *
+ * Return: true if the quarantine policy can work.
  */
 bool sg_hooks_can_skip(void)
 {
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++)
-		if (!sg_hooks[i].live || !sg_hooks[i].can_skip)
+		if (!READ_ONCE(sg_hooks[i].can_skip))
 			return false;
 	return true;
 }
@@ -402,17 +439,74 @@ static void *slot_of(const struct sg_backend *backend, unsigned int i)
 	return (char *)sg_slots + i * backend->slot_size;
 }
 
+static int attach(const struct sg_backend *backend, unsigned int i)
+{
+	struct sg_hook *h = &sg_hooks[i];
+	int ret;
+
+	memset(slot_of(backend, i), 0, backend->slot_size);
+	WRITE_ONCE(h->can_skip, false);
+	ret = backend->attach(h, slot_of(backend, i));
+	if (ret) {
+		pr_err("%s backend: cannot hook %s: %d\n", backend->name, h->symbol, ret);
+		return ret;
+	}
+	WRITE_ONCE(h->live, true);
+	return 0;
+}
+
+static void detach(const struct sg_backend *backend, unsigned int i)
+{
+	backend->detach(&sg_hooks[i], slot_of(backend, i));
+	WRITE_ONCE(sg_hooks[i].live, false);
+}
+
+/**
+ * sg_hooks_pause() - unhook the free path, but for what must stay
+ *
+ * enabled=0: once this returns, no free runs a handler of slubguard's and
+ * the free path costs what it costs without slubguard. kmem_cache_destroy()
+ * stays hooked: the quarantine may hold objects of the cache. Process
+ * context, under the caller's lock.
+ */
+void sg_hooks_pause(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++)
+		if (sg_hooks[i].live && !sg_hooks[i].always)
+			detach(sg_backend, i);
+}
+
+/**
+ * sg_hooks_resume() - hook the free path again, all of it or none
+ *
+ * Return: 0, or the negative errno of the first hook that failed.
+ */
+int sg_hooks_resume(void)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++) {
+		if (sg_hooks[i].live)
+			continue;
+		ret = attach(sg_backend, i);
+		if (ret) {
+			sg_hooks_pause();
+			return ret;
+		}
+	}
+	return 0;
+}
+
 static void detach_all(const struct sg_backend *backend)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++) {
-		if (!sg_hooks[i].live)
-			continue;
-		backend->detach(&sg_hooks[i], slot_of(backend, i));
-		sg_hooks[i].live = false;
-		sg_hooks[i].can_skip = false;
-	}
+	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++)
+		if (sg_hooks[i].live)
+			detach(backend, i);
 	kfree(sg_slots);
 	sg_slots = NULL;
 }
@@ -420,10 +514,11 @@ static void detach_all(const struct sg_backend *backend)
 /**
  * sg_hooks_init() - hook the whole free path, or none of it
  * @backend:	how
+ * @enabled:	false: only the hooks that stay while disabled, for now
  *
  * Return: 0, or the negative errno of the first hook that failed.
  */
-int sg_hooks_init(const struct sg_backend *backend)
+int sg_hooks_init(const struct sg_backend *backend, bool enabled)
 {
 	unsigned int i;
 	int ret;
@@ -435,14 +530,13 @@ int sg_hooks_init(const struct sg_backend *backend)
 	if (!sg_slots)
 		return -ENOMEM;
 	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++) {
-		ret = backend->attach(&sg_hooks[i], slot_of(backend, i));
+		if (!enabled && !sg_hooks[i].always)
+			continue;
+		ret = attach(backend, i);
 		if (ret) {
-			pr_err("%s backend: cannot hook %s: %d\n", backend->name,
-			       sg_hooks[i].symbol, ret);
 			detach_all(backend);
 			return ret;
 		}
-		sg_hooks[i].live = true;
 	}
 	sg_backend = backend;
 	return 0;

@@ -9,6 +9,7 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/mutex.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
@@ -41,12 +42,15 @@ const char * const sg_stat_names[SG_NR_STATS] = {
 	[SG_STAT_QUARANTINE_BYTES]	= "quarantine_bytes",
 	[SG_STAT_TRACKED]		= "tracked",
 	[SG_STAT_TRACKER_CAPACITY]	= "tracker_capacity",
+	[SG_STAT_TRACKER_BYTES]		= "tracker_bytes",
 	[SG_STAT_HOOKS_LIVE]		= "hooks_live",
 };
 static_assert(ARRAY_SIZE(sg_stat_names) == SG_NR_STATS);
 
 DEFINE_PER_CPU(unsigned long [SG_NR_COUNTERS], sg_counters);
-DEFINE_STATIC_KEY_TRUE(sg_enabled_key);
+/* Serialises enabling, disabling and policy changes. */
+static DEFINE_MUTEX(sg_control_mutex);
+static bool sg_enabled;		/* READ_ONCE(); written under the mutex */
 
 u64 sg_stat_read(enum sg_stat stat)
 {
@@ -58,6 +62,8 @@ u64 sg_stat_read(enum sg_stat stat)
 		return sg_registry_tracked();
 	case SG_STAT_TRACKER_CAPACITY:
 		return sg_pool_capacity();
+	case SG_STAT_TRACKER_BYTES:
+		return sg_registry_bytes() + sg_pool_bytes();
 	case SG_STAT_HOOKS_LIVE:
 		return sg_hooks_live();
 	case SG_STAT_QUARANTINED ... SG_STAT_QUARANTINE_BYTES:
@@ -96,12 +102,18 @@ int sg_policy_parse(const char *buf)
  */
 int sg_policy_set(int policy)
 {
-	if (policy == SG_POLICY_QUARANTINE && !sg_hooks_can_skip()) {
+	int ret = 0;
+
+	mutex_lock(&sg_control_mutex);
+	/* While disabled, checked when enabled (start()). */
+	if (policy == SG_POLICY_QUARANTINE && sg_enabled && !sg_hooks_can_skip()) {
 		pr_warn("quarantine needs to divert the free functions; another ftrace user (a livepatch?) owns one of them\n");
-		return -EBUSY;
+		ret = -EBUSY;
+	} else {
+		WRITE_ONCE(sg_policy, policy);
 	}
-	WRITE_ONCE(sg_policy, policy);
-	return 0;
+	mutex_unlock(&sg_control_mutex);
+	return ret;
 }
 
 /**
@@ -123,12 +135,63 @@ int sg_enabled_parse(const char *buf, bool *val)
 	return 0;
 }
 
-void sg_set_enabled(bool on)
+bool sg_is_enabled(void)
 {
-	if (on)
-		static_branch_enable(&sg_enabled_key);
-	else
-		static_branch_disable(&sg_enabled_key);
+	return READ_ONCE(sg_enabled);
+}
+
+/*
+ * Disabled, slubguard is off the free path and the timer events altogether
+ * (it costs nothing there) and forgets what it knew; enabling it again
+ * re-learns the armed hrtimers, as at load. kmem_cache_destroy() stays
+ * hooked, and the quarantine keeps releasing what it holds.
+ */
+static void stop(void)
+{
+	sg_hooks_pause();
+	sg_tracepoints_stop();
+	sg_registry_clear();
+}
+
+static int start(void)
+{
+	int ret = sg_tracepoints_start("enabling");
+
+	if (ret)
+		return ret;
+	ret = sg_hooks_resume();
+	if (!ret && READ_ONCE(sg_policy) == SG_POLICY_QUARANTINE && !sg_hooks_can_skip()) {
+		pr_warn("enabled=1: policy quarantine needs to divert the free functions, and another ftrace user (a livepatch?) owns one of them now; staying disabled\n");
+		ret = -EBUSY;
+	}
+	if (ret)
+		stop();
+	return ret;
+}
+
+/**
+ * sg_set_enabled() - enable or disable slubguard, in process context
+ * @on:		the new state
+ *
+ * Return: 0, or the negative errno that kept it disabled.
+ */
+int sg_set_enabled(bool on)
+{
+	int ret = 0;
+
+	mutex_lock(&sg_control_mutex);
+	if (on != sg_enabled) {
+		if (on)
+			ret = start();
+		else
+			stop();
+		if (!ret) {
+			WRITE_ONCE(sg_enabled, on);
+			pr_info("%s\n", on ? "enabled" : "disabled: frees and timers are no longer followed");
+		}
+	}
+	mutex_unlock(&sg_control_mutex);
+	return ret;
 }
 
 /*
@@ -176,7 +239,7 @@ static int enabled_param_set(const char *val, const struct kernel_param *kp)
 
 static int enabled_param_get(char *buf, const struct kernel_param *kp)
 {
-	return sysfs_emit(buf, "%d\n", static_key_enabled(&sg_enabled_key));
+	return sysfs_emit(buf, "%d\n", sg_is_enabled());
 }
 
 static const struct kernel_param_ops enabled_param_ops = {
@@ -267,7 +330,6 @@ static int __init slubguard_init(void)
 	ret = sg_compat_init();
 	if (ret)
 		return ret;
-	sg_set_enabled(param_enabled);
 	ret = sg_pool_init();
 	if (ret)
 		return ret;
@@ -277,7 +339,13 @@ static int __init slubguard_init(void)
 	ret = sg_tracepoints_init();
 	if (ret)
 		goto out_registry;
-	ret = sg_hooks_init(param_backend);
+	if (param_enabled) {
+		ret = sg_tracepoints_start("load");
+		if (ret)
+			goto out_registry;
+	}
+	sg_enabled = param_enabled;
+	ret = sg_hooks_init(param_backend, param_enabled);
 	if (ret)
 		goto out_tracepoints;
 	ret = sg_policy_set(param_policy);
@@ -296,7 +364,7 @@ out_hooks:
 	sg_hooks_exit();
 	sg_quarantine_exit();
 out_tracepoints:
-	sg_tracepoints_exit();
+	sg_tracepoints_stop();
 out_registry:
 	sg_registry_exit();
 out_pool:
@@ -317,7 +385,7 @@ static void __exit slubguard_exit(void)
 	sg_hooks_exit();
 	held = sg_quarantine_stat(SG_STAT_QUARANTINE_HELD);
 	sg_quarantine_exit();
-	sg_tracepoints_exit();
+	sg_tracepoints_stop();
 	sg_registry_exit();
 	sg_pool_exit();
 	pr_info("unloaded: released the %llu objects still in quarantine (%llu quarantined, %llu released in all)\n",

@@ -165,6 +165,14 @@ u64 sg_pool_capacity(void)
 	return READ_ONCE(sg_pool.nr_total);
 }
 
+/* The pages the nodes live in. */
+u64 sg_pool_bytes(void)
+{
+	const unsigned int per_page = PAGE_SIZE / sizeof(struct sg_node);
+
+	return (u64)DIV_ROUND_UP(READ_ONCE(sg_pool.nr_total), per_page) * PAGE_SIZE;
+}
+
 int sg_pool_init(void)
 {
 	pool_refill_fn(NULL);

@@ -26,135 +26,12 @@
 #include <linux/slab.h>
 
 #include "slubguard.h"
-
-/**
- * struct sg_tracker - one armed object
- * @node:	in its bucket, or on the pool's free list
- * @obj:	the object (a struct hrtimer, a struct timer_list, ...)
- * @hint:	its callback when it was armed: a fingerprint checked at report
- *		time, so memory reused for something else never matches
- * @kind:	what @obj is
- * @stamp:	a value the tracker of @kind gives at arm time (the hrtimer's
- *		expiry), compared when an expiry may remove the entry
- */
-struct sg_tracker {
-	struct hlist_bl_node node;
-	const void *obj;
-	void *hint;
-	const struct sg_kind *kind;
-	u64 stamp;
-};
-static_assert(sizeof(struct sg_tracker) <= SG_NODE_SIZE);
+#include "registry.h"
 
 /* 1 << SG_HASH_BITS buckets, allocated at load. */
 struct sg_bucket *sg_hash;
 
-/* Per CPU: an entry added on one CPU may be removed on another. */
-static DEFINE_PER_CPU(long, sg_nr_tracked);
-
-static struct sg_bucket *bucket_of(const void *obj)
-{
-	return sg_bucket_of_chunk((unsigned long)obj >> SG_CHUNK_SHIFT);
-}
-
-static struct sg_tracker *lookup(struct sg_bucket *b, const void *obj)
-{
-	struct hlist_bl_node *pos;
-	struct sg_tracker *t;
-
-	hlist_bl_for_each_entry(t, pos, &b->head, node)
-		if (t->obj == obj)
-			return t;
-	return NULL;
-}
-
-/**
- * sg_track() - record that @obj is armed
- * @kind:	what @obj is
- * @obj:	the object
- * @hint:	its callback (see struct sg_tracker)
- * @stamp:	see struct sg_tracker
- *
- * Called from the kernel's arm events, which all run with interrupts off,
- * most under the timer base's lock. An object already known is updated: an
- * address holds one object at a time, so an older entry for it is stale by
- * now.
- */
-void sg_track(const struct sg_kind *kind, const void *obj, void *hint, u64 stamp)
-{
-	struct sg_bucket *b = bucket_of(obj);
-	struct sg_tracker *t;
-
-	lockdep_assert_irqs_disabled();
-	hlist_bl_lock(&b->head);
-	t = lookup(b, obj);
-	if (!t) {
-		t = __sg_node_get();
-		if (unlikely(!t)) {
-			hlist_bl_unlock(&b->head);
-			sg_count(SG_STAT_TRACK_FAILURES);
-			return;
-		}
-		t->obj = obj;
-		hlist_bl_add_head(&t->node, &b->head);
-		WRITE_ONCE(b->lines, b->lines | sg_line_bit((unsigned long)obj));
-		__this_cpu_inc(sg_nr_tracked);
-	}
-	t->kind = kind;
-	t->hint = hint;
-	t->stamp = stamp;
-	hlist_bl_unlock(&b->head);
-}
-
-/* The lines still marked once an entry has left: those of the others. */
-static void remask(struct sg_bucket *b)
-{
-	struct hlist_bl_node *pos;
-	struct sg_tracker *t;
-	unsigned long lines = 0;
-
-	hlist_bl_for_each_entry(t, pos, &b->head, node)
-		lines |= sg_line_bit((unsigned long)t->obj);
-	WRITE_ONCE(b->lines, lines);
-}
-
-/**
- * __sg_untrack() - record that @obj is no longer armed
- * @obj:	the object
- * @max_stamp:	remove the entry only if its stamp is at most this; U64_MAX
- *		removes it whatever it holds
- *
- * With interrupts off (the disarm events run so). The limit lets an expiry
- * event that is reported after the timer's lock was dropped leave alone an
- * entry that a concurrent re-arm has just refreshed.
- */
-void __sg_untrack(const void *obj, u64 max_stamp)
-{
-	struct sg_bucket *b = bucket_of(obj);
-	struct sg_tracker *t;
-
-	lockdep_assert_irqs_disabled();
-	/*
-	 * Most disarms are of objects not tracked (a cancel of an idle timer).
-	 * Events of one object are serialised by its timer's lock, so an entry
-	 * for it cannot be appearing now.
-	 */
-	if (!(READ_ONCE(b->lines) & sg_line_bit((unsigned long)obj)))
-		return;
-	hlist_bl_lock(&b->head);
-	t = lookup(b, obj);
-	if (t && t->stamp <= max_stamp) {
-		hlist_bl_del(&t->node);
-		remask(b);
-		__this_cpu_dec(sg_nr_tracked);
-	} else {
-		t = NULL;
-	}
-	hlist_bl_unlock(&b->head);
-
-	if (t)
-		__sg_node_put(t);
-}
+DEFINE_PER_CPU(long, sg_nr_tracked);
 
 /* __sg_untrack() in any context. */
 void sg_untrack(const void *obj, u64 max_stamp)
@@ -239,6 +116,12 @@ u64 sg_registry_tracked(void)
 	return max(sum, 0L);
 }
 
+/* The table, allocated at load whatever is tracked. */
+u64 sg_registry_bytes(void)
+{
+	return sizeof(*sg_hash) << SG_HASH_BITS;
+}
+
 int sg_registry_init(void)
 {
 	unsigned int i;
@@ -252,6 +135,35 @@ int sg_registry_init(void)
 	for_each_possible_cpu(cpu)
 		per_cpu(sg_nr_tracked, cpu) = 0;
 	return 0;
+}
+
+/**
+ * sg_registry_clear() - forget every entry
+ *
+ * When slubguard is disabled: the events are no longer seen, so what the
+ * registry holds would go stale. Called once no probe and no hook can
+ * touch it.
+ */
+void sg_registry_clear(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < 1 << SG_HASH_BITS; i++) {
+		struct sg_bucket *b = &sg_hash[i];
+		struct hlist_bl_node *n;
+		unsigned long flags;
+
+		local_irq_save(flags);
+		hlist_bl_lock(&b->head);
+		while ((n = hlist_bl_first(&b->head))) {
+			hlist_bl_del(n);
+			__sg_node_put(hlist_bl_entry(n, struct sg_tracker, node));
+			__this_cpu_dec(sg_nr_tracked);
+		}
+		WRITE_ONCE(b->lines, 0);
+		hlist_bl_unlock(&b->head);
+		local_irq_restore(flags);
+	}
 }
 
 /* Called once nothing can track or look up any more; the pool goes after. */

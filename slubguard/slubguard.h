@@ -18,6 +18,7 @@
 
 struct kmem_cache;
 struct pt_regs;
+struct timer_list;
 
 /* Counters: one enum, one names table (stats.c), kept in step by a static_assert. */
 enum sg_stat {
@@ -43,6 +44,7 @@ enum sg_stat {
 	/* Gauges: values now, not event counts. */
 	SG_STAT_TRACKED,	/* armed timers known right now */
 	SG_STAT_TRACKER_CAPACITY, /* pool nodes allocated (free + in use) */
+	SG_STAT_TRACKER_BYTES,	/* memory held for tracking: table and pool */
 	SG_STAT_HOOKS_LIVE,	/* free-path functions hooked now */
 	SG_NR_STATS,
 };
@@ -63,7 +65,9 @@ u64 sg_stat_read(enum sg_stat stat);
  * @stat:	the counter bumped when a freed object holds an armed one
  * @outer_offset: where the tracked object lies in the one reported (the
  *		timer_list of a delayed_work); usually 0
- * @match:	for kinds that share an arm event: is @obj of this kind?
+ * @timer_fn:	for kinds armed as a timer_list with a timer function of
+ *		their own (delayed_work_timer_fn()): that function, which
+ *		tells them apart at the shared arm event
  * @is_armed:	reads the live object: true if the kernel has it queued
  * @debug_hint:	the callback the object will run; also its fingerprint, so a
  *		registry entry left behind by reused memory never matches
@@ -82,7 +86,7 @@ struct sg_kind {
 	const char *name;
 	enum sg_stat stat;
 	unsigned int outer_offset;
-	bool (*match)(const void *obj);
+	void (*timer_fn)(struct timer_list *timer);
 	bool (*is_armed)(const void *obj);
 	void *(*debug_hint)(const void *obj);
 	s64 (*expires_ns)(const void *obj);
@@ -107,12 +111,12 @@ enum sg_policy {
 
 extern const char * const sg_policy_names[SG_NR_POLICIES];
 extern int sg_policy;			/* READ_ONCE()/WRITE_ONCE() */
-DECLARE_STATIC_KEY_TRUE(sg_enabled_key);
 
 int sg_policy_parse(const char *buf);
 int sg_policy_set(int policy);
 int sg_enabled_parse(const char *buf, bool *val);
-void sg_set_enabled(bool on);
+bool sg_is_enabled(void);
+int sg_set_enabled(bool on);
 
 /* pool.c: fixed-size records for code that must not allocate. */
 #define SG_NODE_SIZE	48
@@ -168,6 +172,7 @@ static inline void __sg_node_put(void *node)
 void *sg_node_get(void);
 void sg_node_put(void *node);
 u64 sg_pool_capacity(void);
+u64 sg_pool_bytes(void);
 int sg_pool_init(void);
 void sg_pool_exit(void);
 
@@ -242,17 +247,18 @@ static inline bool sg_registry_maybe(const void *start, size_t size)
 }
 
 int sg_registry_init(void);
+void sg_registry_clear(void);
 void sg_registry_exit(void);
-void sg_track(const struct sg_kind *kind, const void *obj, void *hint, u64 stamp);
-void __sg_untrack(const void *obj, u64 max_stamp);
 void sg_untrack(const void *obj, u64 max_stamp);
 u64 sg_registry_tracked(void);
+u64 sg_registry_bytes(void);
 unsigned int sg_registry_find(const void *start, size_t size,
 			      struct sg_hit *hits, unsigned int max);
 
 /* tracepoints.c: keeps the registry in step with the kernel's timer events. */
 int sg_tracepoints_init(void);
-void sg_tracepoints_exit(void);
+int sg_tracepoints_start(const char *when);
+void sg_tracepoints_stop(void);
 
 /* hooks.c: the free path. */
 /* What a hook's handler tells its backend to do with the call. */
@@ -278,13 +284,16 @@ struct sg_call {
  * @symbol:	the kernel function
  * @name:	what reports call it, if not @symbol
  * @handler:	runs before the function, in the caller's context
+ * @always:	stays installed while slubguard is disabled
  * @live:	set while the hook is installed
- * @can_skip:	set while the backend can honour SG_CALL_SKIP for it
+ * @can_skip:	set if the backend could honour SG_CALL_SKIP for it when it
+ *		was last installed
  */
 struct sg_hook {
 	const char *symbol;
 	const char *name;
 	enum sg_verdict (*handler)(const struct sg_hook *hook, const struct sg_call *call);
+	bool always;
 	bool live;
 	bool can_skip;
 };
@@ -312,8 +321,11 @@ extern const struct sg_backend sg_backend_ftrace;
 extern const struct sg_backend sg_backend_kprobe;
 extern const struct sg_backend *sg_backend;
 
-int sg_hooks_init(const struct sg_backend *backend);
+enum sg_verdict sg_hook_run(const struct sg_hook *hook, const struct sg_call *call);
+int sg_hooks_init(const struct sg_backend *backend, bool enabled);
 void sg_hooks_exit(void);
+void sg_hooks_pause(void);
+int sg_hooks_resume(void);
 bool sg_hooks_can_skip(void);
 unsigned int sg_hooks_live(void);
 int sg_hooks_show(char *buf);

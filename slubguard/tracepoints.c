@@ -16,6 +16,7 @@
 
 #include "compat.h"
 #include "slubguard.h"
+#include "registry.h"
 
 /*
  * The arm and disarm events run with interrupts off (under the timer base's
@@ -46,16 +47,18 @@ static void probe_hrtimer_expire_entry(void *data, struct hrtimer *timer, ktime_
 
 static void probe_timer_start(void *data, SG_TIMER_START_PROTO)
 {
+	void (*fn)(struct timer_list *) = READ_ONCE(timer->function);
 	unsigned int i;
 
 	for (i = 0; i < sg_nr_timer_list_kinds; i++) {
 		const struct sg_kind *kind = sg_timer_list_kinds[i];
 
-		if (!kind->match || kind->match(timer)) {
+		if (fn == kind->timer_fn) {
 			sg_track(kind, timer, kind->debug_hint(timer), 0);
 			return;
 		}
 	}
+	sg_track(&sg_kind_timer_list, timer, fn, 0);
 }
 
 /* Also fires when an expiring timer is detached, under the base lock. */
@@ -170,33 +173,53 @@ static unsigned int track_armed_hrtimers(void)
 	return nr;
 }
 
+/**
+ * sg_tracepoints_init() - find the events slubguard attaches to
+ *
+ * Return: 0, or -ENOENT (after saying which is missing).
+ */
 int sg_tracepoints_init(void)
 {
 	unsigned int i;
-	int ret;
 
 	for_each_kernel_tracepoint(match_tracepoint, NULL);
 	for (i = 0; i < ARRAY_SIZE(sg_tps); i++) {
 		if (!sg_tps[i].tp) {
 			pr_err("tracepoint %s not found in this kernel\n", sg_tps[i].name);
-			ret = -ENOENT;
-			goto fail;
+			return -ENOENT;
 		}
+	}
+	return 0;
+}
+
+/**
+ * sg_tracepoints_start() - attach the probes, then learn what is armed
+ * @when:	"load" or "enabling", for the log
+ *
+ * Process context.
+ *
+ * Return: 0, or the negative errno of the probe that failed (none is left).
+ */
+int sg_tracepoints_start(const char *when)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(sg_tps); i++) {
 		ret = tracepoint_probe_register(sg_tps[i].tp, sg_tps[i].probe, NULL);
 		if (ret) {
 			pr_err("cannot attach to tracepoint %s: %d\n", sg_tps[i].name, ret);
-			goto fail;
+			detach_all();
+			return ret;
 		}
 		sg_tps[i].attached = true;
 	}
-	pr_info("%u hrtimers were armed before load; tracking them\n", track_armed_hrtimers());
+	pr_info("%u hrtimers were armed before %s; tracking them\n", track_armed_hrtimers(), when);
 	return 0;
-fail:
-	detach_all();
-	return ret;
 }
 
-void sg_tracepoints_exit(void)
+/* Once this returns, no probe of slubguard's runs. */
+void sg_tracepoints_stop(void)
 {
 	detach_all();
 }

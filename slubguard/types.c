@@ -99,11 +99,6 @@ static const struct delayed_work *dwork_of(const void *timer)
 	return container_of(timer, struct delayed_work, timer);
 }
 
-static bool dwork_match(const void *timer)
-{
-	return READ_ONCE(((const struct timer_list *)timer)->function) == delayed_work_timer_fn;
-}
-
 static void *dwork_hint(const void *timer)
 {
 	return READ_ONCE(dwork_of(timer)->work.func);
@@ -124,7 +119,7 @@ const struct sg_kind sg_kind_delayed_work = {
 	.name		= "delayed_work",
 	.stat		= SG_STAT_ARMED_DELAYED_WORK,
 	.outer_offset	= offsetof(struct delayed_work, timer),
-	.match		= dwork_match,
+	.timer_fn	= delayed_work_timer_fn,
 	.is_armed	= timer_list_armed,
 	.debug_hint	= dwork_hint,
 	.expires_ns	= timer_list_expires,
@@ -167,9 +162,8 @@ const struct sg_kind sg_kind_work = {
 	.disarm_wait	= work_disarm_wait,
 };
 
-/* The kinds a timer_list can be, most specific first: the first match wins. */
+/* The kinds a timer_list can be besides a plain one, told by timer_fn. */
 const struct sg_kind *const sg_timer_list_kinds[] = {
 	&sg_kind_delayed_work,
-	&sg_kind_timer_list,
 };
 const unsigned int sg_nr_timer_list_kinds = ARRAY_SIZE(sg_timer_list_kinds);

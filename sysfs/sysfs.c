@@ -46,7 +46,7 @@ static ssize_t policy_store(struct kobject *kobj, struct kobj_attribute *attr,
 
 static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%d\n", static_key_enabled(&sg_enabled_key));
+	return sysfs_emit(buf, "%d\n", sg_is_enabled());
 }
 
 static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
@@ -57,8 +57,7 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 
 	if (ret)
 		return ret;
-	sg_set_enabled(on);
-	return count;
+	return sg_set_enabled(on) ?: count;
 }
 
 static ssize_t hooks_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)

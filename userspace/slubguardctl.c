@@ -467,6 +467,7 @@ static void usage(FILE *f)
 		"  stale_skipped     registry entries the live object disproved\n"
 		"  track_failures    timer arms not recorded (coverage lost)\n"
 		"  tracked, tracker_capacity         armed timers known, trackers (now)\n"
+		"  tracker_bytes     memory held for tracking: table and pool (now)\n"
 		"  quarantined       hits held instead of freed (policy quarantine)\n"
 		"  released          held objects given back to their allocator\n"
 		"  quarantine_held, quarantine_bytes objects and bytes held (now);\n"

@@ -1,11 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # The guest's half of 'make bench' (run as sg.scenario=bench, never by
-# 'make test'). Four phases, interleaved round by round so that drift in a
+# 'make test'). Six phases, interleaved round by round so that drift in a
 # noisy TCG guest spreads over all of them: no slubguard, slubguard with
-# backend=ftrace, with backend=kprobe, and loaded with ftrace but enabled=0.
-# In each: sg_bench's measures, the free path with 10, 1000 and 100000
-# timers armed, and a shell workload timed by the clock. One line per
-# result: 'bench PHASE ROUND MEASURE VALUE'.
+# backend=ftrace, with backend=kprobe, loaded with ftrace but enabled=0,
+# and the floor: sg_floor's hooks that do nothing, where slubguard's are
+# (ftrace, then kprobe). In each: sg_bench's measures; in slubguard's
+# phases also the free path with 10, 1000 and 100000 timers armed, and a
+# shell workload timed by the clock. Then, once: slubguard's memory per
+# armed timer, its module size, and the quarantine's bound under 64 hits.
+# One line per result: 'bench PHASE ROUND MEASURE VALUE'.
 
 rounds=5
 for arg in $(cat /proc/cmdline); do
@@ -37,6 +40,8 @@ load() {
 	ftrace) modprobe slubguard backend=ftrace ;;
 	kprobe) modprobe slubguard backend=kprobe ;;
 	disabled) modprobe slubguard backend=ftrace enabled=0 ;;
+	floor) modprobe sg_floor backend=ftrace ;;
+	floor-kprobe) modprobe sg_floor backend=kprobe ;;
 	esac
 }
 
@@ -50,9 +55,10 @@ echo "bench begin $(uname -r) $(uname -m) rounds $rounds"
 r=0
 while [ $r -lt "$rounds" ]; do
 	r=$((r + 1))
-	for p in none ftrace kprobe disabled; do
+	for p in none ftrace kprobe disabled floor floor-kprobe; do
 		load $p
 		bench_run n=20000
+		case $p in floor*) rmmod sg_floor; continue ;; esac
 		for k in 10 1000 100000; do
 			bench_run n=20000 armed=$k
 		done
@@ -65,7 +71,25 @@ while [ $r -lt "$rounds" ]; do
 		fi
 	done
 done
+
+# Memory: what 100000 more armed timers cost, the fixed part, the module.
 modprobe slubguard
+b0=$(stat tracker_bytes) t0=$(stat tracked)
+modprobe sg_bench n=1 armed=100000 hold=1
+b1=$(stat tracker_bytes) t1=$(stat tracked)
+rmmod sg_bench
+echo "bench mem 1 tracker_bytes_idle $b0"
+echo "bench mem 1 timers_added $((t1 - t0))"
+echo "bench mem 1 bytes_per_timer $(((b1 - b0) / (t1 - t0)))"
 echo "bench mem 1 module_bytes $(awk '$1 == "slubguard" { print $2 }' /proc/modules)"
+rmmod slubguard
+
+# The quarantine's bound: 64 hits of 1 KiB against a 16 KiB bound.
+modprobe slubguard policy=quarantine quarantine_kb=16
+modprobe sg_many count=64
+echo "bench mem 1 quarantine_bound_bytes 16384"
+echo "bench mem 1 quarantine_hits $(stat armed_frees)"
+echo "bench mem 1 quarantine_held_bytes $(stat quarantine_bytes)"
+rmmod sg_many
 rmmod slubguard
 echo "bench end"

@@ -6,12 +6,14 @@
 # on ftrace too and is refused the same way; on arm64 a kprobe is a
 # breakpoint that diverts before any ftrace user runs, so quarantine works
 # there, and is shown to. Once slubguard holds the divert, a later
-# livepatch-like user is the one refused.
+# livepatch-like user is the one refused; disabled, slubguard lets go of
+# it, and if a livepatch-like user comes in meanwhile, enabling slubguard
+# again under policy=quarantine is refused and it stays disabled.
 #@ backends: ftrace kprobe
 #@ allow: ^BUG: slubguard: free of armed hrtimer in sg_seed_exit\+
 
 SG=/sys/kernel/slubguard
-ktap_plan 8
+ktap_plan 11
 check "a livepatch-like user owns kfree" modprobe sg_ipmodify
 dmesg_mark
 check "slubguard still loads" load_slubguard
@@ -47,3 +49,18 @@ if [ "$SG_BACKEND" = kprobe ] && [ "$(uname -m)" = aarch64 ]; then
 else
 	check "a later livepatch-like user is refused" sh -c "! modprobe sg_ipmodify 2>/dev/null"
 fi
+
+rmmod sg_ipmodify 2>/dev/null
+printf quarantine >$SG/policy
+printf 0 >$SG/enabled
+check "disabled, kfree is free for a livepatch-like user" modprobe sg_ipmodify
+if [ "$SG_BACKEND" = kprobe ] && [ "$(uname -m)" = aarch64 ]; then
+	check "enabling under quarantine works (a breakpoint)" sh -c "printf 1 >$SG/enabled"
+	expect_eq "and it is enabled" 1 "$(cat $SG/enabled)"
+else
+	printf 1 | dd of=$SG/enabled 2>&1 | grep -q 'Device or resource busy'
+	expect_eq "enabling under quarantine is refused with EBUSY" 0 "$?"
+	expect_eq "and it stays disabled" "0 1" "$(cat $SG/enabled) $(stat hooks_live)"
+fi
+rmmod slubguard
+rmmod sg_ipmodify

@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # The control interface: policy, enabled, quarantine_kb, quarantine_ms and
 # poison accept exactly their values and reject everything else with EINVAL,
-# changing nothing; enabled=0 stops the
-# checks; slubguardctl agrees with sysfs; module parameters set the same
-# state at load and bad ones make the load fail with a reason.
+# changing nothing; enabled=0 takes slubguard off the free path and the
+# timer events (but kmem_cache_destroy), and enabled=1 puts it back and
+# re-learns the armed hrtimers; slubguardctl agrees with sysfs; module
+# parameters set the same state at load and bad ones make the load fail
+# with a reason.
 #@ backends: ftrace kprobe
 #@ expect: slubguard: policy=bogus: unknown policy \(warn, panic or quarantine\)
 #@ expect: slubguard: enabled=2: must be 1 or 0
@@ -11,7 +13,11 @@
 #@ expect: slubguard: quarantine_kb=0: must be a number of KiB from 1 to 1048576
 #@ expect: slubguard: quarantine_ms=9: must be a number of ms from 10 to 3600000
 #@ expect: slubguard: poison=yes: must be 1 or 0
-#@ reject: ^BUG: slubguard
+#@ expect: ^slubguard: disabled: frees and timers are no longer followed$
+#@ expect: ^slubguard: [0-9]+ hrtimers were armed before enabling; tracking them$
+#@ expect: ^BUG: slubguard: free of armed hrtimer in sg_seed_exit\+
+#@ allow: ^BUG: slubguard: free of armed hrtimer in sg_seed_exit\+
+#@ reject: ^BUG: slubguard: (?!free of armed hrtimer in sg_seed_exit\+)
 
 SG=/sys/kernel/slubguard
 
@@ -25,7 +31,7 @@ einval_on() {
 	printf '%s' "$2" | dd of="$SG/$1" 2>&1 | grep -q 'Invalid argument'
 }
 
-ktap_plan 43
+ktap_plan 49
 load_slubguard
 expect_eq "policy lists all, active in brackets" "[warn] panic quarantine" "$(cat $SG/policy)"
 check "policy accepts panic" try_write policy panic
@@ -100,13 +106,16 @@ try_write poison 0
 for s in frees_checked armed_frees armed_hrtimer armed_timer_list tracked track_failures \
 	quarantined released quarantine_held quarantine_bytes disarmed disarm_deferred \
 	quarantine_failures poison_violations armed_delayed_work armed_work_struct \
-	repeat_hits hooks_live; do
+	repeat_hits hooks_live tracker_capacity tracker_bytes; do
 	[ -r $SG/stats/$s ] || echo "missing stats/$s"
 done >/tmp/missing
 check "every counter file exists" test ! -s /tmp/missing
 
-# enabled=0: frees are no longer checked, so the seed bug goes unreported.
+# enabled=0: off the free path, so the seed bug goes unreported.
 check "enabled accepts 0" try_write enabled 0
+expect_eq "disabled: only kmem_cache_destroy stays hooked" \
+	"1 kmem_cache_destroy $SG_BACKEND live divert" "$(stat hooks_live) $(grep -v ' off$' $SG/hooks)"
+expect_eq "disabled: nothing tracked" 0 "$(stat tracked)"
 modprobe sg_seed reuse=0
 checked=$(stat frees_checked)
 rmmod sg_seed
@@ -114,12 +123,12 @@ expect_eq "disabled: no hit" 0 "$(stat armed_frees)"
 expect_eq "disabled: no free checked" "$checked" "$(stat frees_checked)"
 
 # slubguardctl against sysfs, while frees_checked stands still.
-slubguardctl stats | grep -v '^tracked \|^tracker_capacity \|^backend \|^hook ' >/tmp/ctl
+slubguardctl stats | grep -v '^tracked \|^tracker_capacity \|^tracker_bytes \|^backend \|^hook ' >/tmp/ctl
 for f in $SG/stats/*; do echo "$(basename $f) $(cat $f)"; done |
-	grep -v '^tracked \|^tracker_capacity ' >/tmp/sys
+	grep -v '^tracked \|^tracker_capacity \|^tracker_bytes ' >/tmp/sys
 check "slubguardctl stats agrees with sysfs" cmp /tmp/ctl /tmp/sys
 check "slubguardctl stats -j is one JSON object" sh -c \
-	"slubguardctl stats -j | grep -q '^{\"armed_delayed_work\":0,\"armed_frees\":0,.*,\"backend\":\"$SG_BACKEND\",\"hooks\":{\"kfree\":\"$SG_BACKEND live divert\",.*}}\$'"
+	"slubguardctl stats -j | grep -q '^{\"armed_delayed_work\":0,\"armed_frees\":0,.*,\"backend\":\"$SG_BACKEND\",\"hooks\":{\"kfree\":\"off\",.*}}\$'"
 expect_eq "slubguardctl policy" warn "$(slubguardctl policy)"
 check "slubguardctl sets a policy" slubguardctl policy panic
 expect_eq "sysfs sees it" "warn [panic] quarantine" "$(cat $SG/policy)"
@@ -127,7 +136,18 @@ slubguardctl policy bogus 2>/tmp/err
 expect_eq "slubguardctl: bad policy exits 1" 1 "$?"
 slubguardctl frobnicate 2>/dev/null
 expect_eq "slubguardctl: usage error exits 2" 2 "$?"
-try_write enabled 1
+
+# enabled=1: hooked again; the seed's hrtimer, armed while disabled, is
+# found by the walk of the timer queues, and its free is caught.
+modprobe sg_seed reuse=0
+slubguardctl policy warn
+check "enabled accepts 1" try_write enabled 1
+expect_eq "enabled: every free function is hooked again" "$(grep -c . $SG/hooks) 0" \
+	"$(stat hooks_live) $(grep -vc " $SG_BACKEND live divert\$" $SG/hooks)"
+dmesg_mark
+rmmod sg_seed
+expect_eq "enabled: an hrtimer armed while disabled is caught" 1 "$(stat armed_frees)"
+check "enabled: reported" dmesg_has '^BUG: slubguard: free of armed hrtimer in sg_seed_exit\+'
 
 # Module parameters: the same state at load; bad values refuse the load.
 echo "slubguard-guest: unloading"
