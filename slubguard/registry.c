@@ -19,9 +19,9 @@
  */
 #define pr_fmt(fmt) "slubguard: " fmt
 
+#include <linux/mm.h>		/* before list_bl.h: cpu_relax() on arm64 6.1 */
 #include <linux/list_bl.h>
 #include <linux/lockdep.h>
-#include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
 

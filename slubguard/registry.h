@@ -7,6 +7,7 @@
 #ifndef SLUBGUARD_REGISTRY_H
 #define SLUBGUARD_REGISTRY_H
 
+#include <linux/processor.h>	/* before list_bl.h: cpu_relax() on arm64 6.1 */
 #include <linux/list_bl.h>
 #include <linux/lockdep.h>
 #include <linux/percpu.h>

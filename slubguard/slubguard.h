@@ -12,6 +12,7 @@
 #include <linux/hash.h>
 #include <linux/bits.h>
 #include <linux/list.h>
+#include <linux/processor.h>	/* before list_bl.h: cpu_relax() on arm64 6.1 */
 #include <linux/list_bl.h>
 #include <linux/percpu.h>
 #include <linux/jump_label.h>
