@@ -440,9 +440,9 @@ static const struct cmd cmds[] = {
 	{ "policy",  "[NAME]", 1, true,  cmd_policy, NULL,
 	  "print the active policy, or switch to policy NAME" },
 	{ "enable",  NULL,     0, true,  cmd_enable, "1",
-	  "enable checking (write 1 to 'enabled')" },
+	  "hook the free path and timer events again (write 1 to 'enabled')" },
 	{ "disable", NULL,     0, true,  cmd_enable, "0",
-	  "disable checking (write 0 to 'enabled')" },
+	  "unhook them: no checks, no cost (write 0 to 'enabled')" },
 	{ "help",    NULL,     0, false, cmd_help,   NULL,
 	  "show this help" },
 };
