@@ -43,6 +43,17 @@ void sg_untrack(const void *obj, u64 max_stamp)
 	local_irq_restore(flags);
 }
 
+/* sg_registry_maybe() for the whole chunks inside a large range. */
+bool sg_registry_maybe_within(unsigned long first, unsigned long last)
+{
+	unsigned long chunk;
+
+	for (chunk = first; chunk <= last; chunk++)
+		if (READ_ONCE(sg_bucket_of_chunk(chunk)->lines))
+			return true;
+	return false;
+}
+
 static unsigned int find_in_bucket(struct sg_bucket *b, unsigned long start,
 				   unsigned long end, struct sg_hit *hits,
 				   unsigned int nr, unsigned int max)

@@ -220,31 +220,33 @@ static inline unsigned long sg_line_bit(unsigned long addr)
 	return 1UL << ((addr >> SG_LINE_SHIFT) & (BITS_PER_LONG - 1));
 }
 
+bool sg_registry_maybe_within(unsigned long first, unsigned long last);
+
 /**
  * sg_registry_maybe() - the filter before the exact check
  * @start:	a range being freed
  * @size:	its length, not 0
  *
- * For each 4 KiB chunk the range covers, one load: the bucket's mask of
- * lines holding tracked objects, against the lines the range covers there.
- * No lock, no call.
+ * For the chunks the range starts and ends in, one load each: the bucket's
+ * mask of lines holding tracked objects, against the lines the range covers
+ * there; a range longer than that (larger than most slab objects) also has
+ * the chunks in between looked at, out of line. No lock.
  *
  * Return: false if the range surely holds nothing the registry knows.
  */
 static inline bool sg_registry_maybe(const void *start, size_t size)
 {
 	unsigned long s = (unsigned long)start, e = s + size - 1;
-	unsigned long chunk = s >> SG_CHUNK_SHIFT, last = e >> SG_CHUNK_SHIFT;
-	unsigned int lo = (s >> SG_LINE_SHIFT) & (BITS_PER_LONG - 1);
+	unsigned long first = s >> SG_CHUNK_SHIFT, last = e >> SG_CHUNK_SHIFT;
+	/* The lines from the start's on, and up to the end's. */
+	unsigned long from = ~0UL << ((s >> SG_LINE_SHIFT) & (BITS_PER_LONG - 1));
+	unsigned long upto = ~0UL >> (BITS_PER_LONG - 1 - ((e >> SG_LINE_SHIFT) & (BITS_PER_LONG - 1)));
 
-	for (; chunk <= last; chunk++, lo = 0) {
-		unsigned int hi = chunk == last ? (e >> SG_LINE_SHIFT) & (BITS_PER_LONG - 1) :
-						 BITS_PER_LONG - 1;
-
-		if (READ_ONCE(sg_bucket_of_chunk(chunk)->lines) & GENMASK(hi, lo))
-			return true;
-	}
-	return false;
+	if (likely(first == last))
+		return READ_ONCE(sg_bucket_of_chunk(first)->lines) & from & upto;
+	return (READ_ONCE(sg_bucket_of_chunk(first)->lines) & from) ||
+	       (READ_ONCE(sg_bucket_of_chunk(last)->lines) & upto) ||
+	       (last - first > 1 && sg_registry_maybe_within(first + 1, last - 1));
 }
 
 int sg_registry_init(void);

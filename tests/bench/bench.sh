@@ -57,7 +57,7 @@ while [ $r -lt "$rounds" ]; do
 	r=$((r + 1))
 	for p in none ftrace kprobe disabled floor floor-kprobe; do
 		load $p
-		bench_run n=20000
+		bench_run n=100000
 		case $p in floor*) rmmod sg_floor; continue ;; esac
 		for k in 10 1000 100000; do
 			bench_run n=20000 armed=$k
