@@ -29,14 +29,10 @@ static void sg_ftrace_handler(unsigned long ip, unsigned long parent_ip,
 			      struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
 	struct sg_ftrace_slot *slot = container_of(ops, struct sg_ftrace_slot, ops);
-	struct sg_call call = {
-		.ip	= ip,
-		.caller	= parent_ip,
-		.arg	= { sg_fregs_arg(fregs, 0), sg_fregs_arg(fregs, 1),
-			    sg_fregs_arg(fregs, 2) },
-	};
 
-	if (sg_hook_run(slot->hook, &call) == SG_CALL_SKIP && slot->hook->can_skip)
+	if (sg_hook_run(slot->hook, ip, parent_ip, sg_fregs_arg(fregs, 0),
+			sg_fregs_arg(fregs, 1), sg_fregs_arg(fregs, 2)) == SG_CALL_SKIP &&
+	    slot->hook->can_skip)
 		sg_fregs_set_ip(fregs, (unsigned long)sg_skipped_call);
 }
 

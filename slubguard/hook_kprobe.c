@@ -24,15 +24,10 @@ struct sg_kprobe_slot {
 static int sg_kprobe_handler(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct sg_kprobe_slot *slot = container_of(kp, struct sg_kprobe_slot, kp);
-	struct sg_call call = {
-		.ip	= (unsigned long)kp->addr,
-		.caller	= sg_entry_return_address(regs),
-		.arg	= { regs_get_kernel_argument(regs, 0),
-			    regs_get_kernel_argument(regs, 1),
-			    regs_get_kernel_argument(regs, 2) },
-	};
 
-	if (sg_hook_run(slot->hook, &call) == SG_CALL_SKIP) {
+	if (sg_hook_run(slot->hook, (unsigned long)kp->addr, sg_entry_return_address(regs),
+			regs_get_kernel_argument(regs, 0), regs_get_kernel_argument(regs, 1),
+			regs_get_kernel_argument(regs, 2)) == SG_CALL_SKIP) {
 		/* Resume in a function that returns at once; no single-step. */
 		instruction_pointer_set(regs, (unsigned long)sg_skipped_call);
 		return 1;

@@ -6,7 +6,6 @@
  */
 #define pr_fmt(fmt) "slubguard: " fmt
 
-#include <linux/indirect_call_wrapper.h>
 #include <linux/kallsyms.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -133,9 +132,9 @@ static __always_inline bool describe(const void *obj, enum sg_giveback how,
 }
 
 /* The exact check, for the few frees the filter could not clear. */
-static noinline enum sg_verdict check_slow(const struct sg_call *call, const void *obj,
-					   struct kmem_cache *cache, size_t size,
-					   enum sg_giveback how, const char *via)
+static noinline enum sg_verdict check_slow(unsigned long ip, unsigned long caller,
+					   const void *obj, struct kmem_cache *cache,
+					   size_t size, enum sg_giveback how, const char *via)
 {
 	struct sg_free free = {
 		.obj	= obj,
@@ -143,8 +142,8 @@ static noinline enum sg_verdict check_slow(const struct sg_call *call, const voi
 		.cache	= cache,
 		.how	= how,
 		.via	= via,
-		.ip	= call->ip,
-		.caller	= call->caller,
+		.ip	= ip,
+		.caller	= caller,
 	};
 	enum sg_verdict v;
 
@@ -181,7 +180,7 @@ static __always_inline enum sg_verdict check_in(const struct sg_call *call, cons
 	sg_count(SG_STAT_FREES_CHECKED);
 	if (likely(!sg_registry_maybe(obj, size) && !sg_check_pending()))
 		return SG_CALL_PROCEED;
-	return check_slow(call, obj, cache, size, how, via);
+	return check_slow(call->ip, call->caller, obj, cache, size, how, via);
 }
 
 static __always_inline enum sg_verdict check(const struct sg_hook *hook,
@@ -278,8 +277,8 @@ static enum sg_verdict on_kvfree_sensitive(const struct sg_hook *hook,
 	return outer_check(hook, call, obj, SG_GIVE_SENSITIVE);
 }
 
-static enum sg_verdict on_kmem_cache_free(const struct sg_hook *hook,
-					  const struct sg_call *call)
+static __always_inline enum sg_verdict cache_free_check(const struct sg_hook *hook,
+							const struct sg_call *call)
 {
 	struct kmem_cache *cache = (struct kmem_cache *)call->arg[0];
 	const void *obj = (const void *)call->arg[1];
@@ -287,6 +286,12 @@ static enum sg_verdict on_kmem_cache_free(const struct sg_hook *hook,
 	if (skip(obj) || !cache)
 		return SG_CALL_PROCEED;
 	return check_in(call, obj, cache, SG_GIVE_CACHE, hook->symbol);
+}
+
+static enum sg_verdict on_kmem_cache_free(const struct sg_hook *hook,
+					  const struct sg_call *call)
+{
+	return cache_free_check(hook, call);
 }
 
 /*
@@ -363,19 +368,40 @@ static struct sg_hook sg_hooks[] = {
 	  .always = true },
 };
 
+static noinline enum sg_verdict run_handler(const struct sg_hook *hook, unsigned long ip,
+					    unsigned long caller, unsigned long arg0,
+					    unsigned long arg1, unsigned long arg2)
+{
+	const struct sg_call call = { ip, caller, { arg0, arg1, arg2 } };
+
+	return hook->handler(hook, &call);
+}
+
 /**
  * sg_hook_run() - run a hook's handler, for its backend
  * @hook:	the hook
- * @call:	the intercepted call
+ * @ip:		see struct sg_call
+ * @caller:	see struct sg_call
+ * @arg0:	the call's first argument
+ * @arg1:	its second
+ * @arg2:	its third
  *
- * The two hottest handlers are called directly, and so inlined here: an
- * indirect call is a retpoline on most x86 kernels.
+ * The two hottest handlers are inlined here, where the call's fields stay
+ * in registers: no indirect call (a retpoline on most x86 kernels), nothing
+ * built on the stack.
  *
  * Return: the handler's verdict.
  */
-enum sg_verdict sg_hook_run(const struct sg_hook *hook, const struct sg_call *call)
+enum sg_verdict sg_hook_run(const struct sg_hook *hook, unsigned long ip, unsigned long caller,
+			    unsigned long arg0, unsigned long arg1, unsigned long arg2)
 {
-	return INDIRECT_CALL_2(hook->handler, on_kfree, on_kmem_cache_free, hook, call);
+	const struct sg_call call = { ip, caller, { arg0, arg1, arg2 } };
+
+	if (hook->handler == on_kfree)
+		return inner_check(hook, &call, SG_GIVE_KFREE);
+	if (hook->handler == on_kmem_cache_free)
+		return cache_free_check(hook, &call);
+	return run_handler(hook, ip, caller, arg0, arg1, arg2);
 }
 
 /**

@@ -324,7 +324,8 @@ extern const struct sg_backend sg_backend_ftrace;
 extern const struct sg_backend sg_backend_kprobe;
 extern const struct sg_backend *sg_backend;
 
-enum sg_verdict sg_hook_run(const struct sg_hook *hook, const struct sg_call *call);
+enum sg_verdict sg_hook_run(const struct sg_hook *hook, unsigned long ip, unsigned long caller,
+			    unsigned long arg0, unsigned long arg1, unsigned long arg2);
 int sg_hooks_init(const struct sg_backend *backend, bool enabled);
 void sg_hooks_exit(void);
 void sg_hooks_pause(void);
