@@ -4,7 +4,8 @@
 # noisy TCG guest spreads over all of them: no slubguard, slubguard with
 # backend=ftrace, with backend=kprobe, loaded with ftrace but enabled=0,
 # and the floor: sg_floor's hooks that do nothing, where slubguard's are
-# (ftrace, then kprobe). In each: sg_bench's measures; in slubguard's
+# (ftrace, then kprobe), each round starting one phase later than the one
+# before. In each: sg_bench's measures; in slubguard's
 # phases also the free path with 10, 1000 and 100000 timers armed, and a
 # shell workload timed by the clock. Then, once: slubguard's memory per
 # armed timer, its module size, and the quarantine's bound under 64 hits.
@@ -55,7 +56,10 @@ echo "bench begin $(uname -r) $(uname -m) rounds $rounds"
 r=0
 while [ $r -lt "$rounds" ]; do
 	r=$((r + 1))
-	for p in none ftrace kprobe disabled floor floor-kprobe; do
+	# Each round starts one phase later: no phase always follows the same.
+	phases=$(echo none ftrace kprobe disabled floor floor-kprobe |
+		awk -v r=$r '{ for (i = 0; i < NF; i++) printf "%s ", $((i + r - 1) % NF + 1) }')
+	for p in $phases; do
 		load $p
 		bench_run n=100000
 		case $p in floor*) rmmod sg_floor; continue ;; esac
