@@ -70,7 +70,7 @@ static bool forget_queued(const void *obj)
  */
 static bool hit_is_live(const struct sg_hit *hit)
 {
-	return hit->kind->is_armed(hit->obj) && hit->kind->debug_hint(hit->obj) == hit->hint;
+	return hit->kind->debug_hint(hit->obj) == hit->hint && hit->kind->is_armed(hit->obj);
 }
 
 /* In the order they lie in the object: the report reads like its layout. */

@@ -33,6 +33,29 @@ struct sg_bucket *sg_hash;
 
 DEFINE_PER_CPU(long, sg_nr_tracked);
 
+/**
+ * sg_restamp() - change an entry's stamp, in any context
+ * @obj:	the object
+ * @max_stamp:	only if its stamp is at most this
+ * @stamp:	the new stamp
+ */
+void sg_restamp(const void *obj, u64 max_stamp, u64 stamp)
+{
+	struct sg_bucket *b = sg_bucket_of(obj);
+	struct sg_tracker *t;
+	unsigned long flags;
+
+	if (!(READ_ONCE(b->lines) & sg_line_bit((unsigned long)obj)))
+		return;
+	local_irq_save(flags);
+	hlist_bl_lock(&b->head);
+	t = sg_lookup(b, obj);
+	if (t && t->stamp <= max_stamp)
+		t->stamp = stamp;
+	hlist_bl_unlock(&b->head);
+	local_irq_restore(flags);
+}
+
 /* __sg_untrack() in any context. */
 void sg_untrack(const void *obj, u64 max_stamp)
 {

@@ -119,9 +119,16 @@ static void print_timer(const struct sg_report *r, unsigned int i)
 		       r->timers[i].kind->name, r->timers[i].offset, r->timers[i].hint);
 		return;
 	}
+	/* Overdue: not run yet, or its callback is running on another CPU. */
+	if (ns < 0) {
+		pr_err("%s at offset %lu: callback %pS, due %lld.%03lld ms ago\n",
+		       r->timers[i].kind->name, r->timers[i].offset, r->timers[i].hint,
+		       -ns / NSEC_PER_MSEC, -ns % NSEC_PER_MSEC / NSEC_PER_USEC);
+		return;
+	}
 	pr_err("%s at offset %lu: callback %pS, expires in %lld.%03lld ms\n",
 	       r->timers[i].kind->name, r->timers[i].offset, r->timers[i].hint,
-	       ns / NSEC_PER_MSEC, (ns < 0 ? -ns : ns) % NSEC_PER_MSEC / NSEC_PER_USEC);
+	       ns / NSEC_PER_MSEC, ns % NSEC_PER_MSEC / NSEC_PER_USEC);
 }
 
 /**

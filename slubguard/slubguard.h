@@ -253,6 +253,8 @@ int sg_registry_init(void);
 void sg_registry_clear(void);
 void sg_registry_exit(void);
 void sg_untrack(const void *obj, u64 max_stamp);
+void sg_restamp(const void *obj, u64 max_stamp, u64 stamp);
+#define SG_STAMP_FIRING	0	/* an hrtimer whose callback runs now */
 u64 sg_registry_tracked(void);
 u64 sg_registry_bytes(void);
 unsigned int sg_registry_find(const void *start, size_t size,

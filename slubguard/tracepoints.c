@@ -36,13 +36,27 @@ static void probe_hrtimer_cancel(void *data, struct hrtimer *timer)
 }
 
 /*
- * The timer was dequeued under its base lock, which is dropped by now: a
- * re-arm from another CPU may already have refreshed the entry with a later
- * expiry. Remove only an entry that is due at @now, the one that fired.
+ * The timer was dequeued and its callback is about to run: the entry stays,
+ * marked as firing (stamp 0), while the callback runs, for a free from
+ * another CPU meanwhile is the seed's bug too (the callback may re-arm the
+ * timer in freed memory). The base lock is dropped by now: a re-arm from
+ * another CPU may already have refreshed the entry with a later expiry, so
+ * only an entry due at @now, the one that fired, is marked.
  */
 static void probe_hrtimer_expire_entry(void *data, struct hrtimer *timer, ktime_t *now)
 {
-	sg_untrack(timer, ktime_to_ns(*now));
+	sg_restamp(timer, ktime_to_ns(*now), SG_STAMP_FIRING);
+}
+
+/*
+ * The callback has returned: drop the entry unless it was armed again
+ * meanwhile. (A timer the callback asked to restart is enqueued right after
+ * this event, which then tracks it again.) @timer may be freed memory by now:
+ * only its address is used.
+ */
+static void probe_hrtimer_expire_exit(void *data, struct hrtimer *timer)
+{
+	sg_untrack(timer, SG_STAMP_FIRING);
 }
 
 static void probe_timer_start(void *data, SG_TIMER_START_PROTO)
@@ -95,6 +109,7 @@ static struct sg_tp sg_tps[] = {
 	{ "hrtimer_start",		probe_hrtimer_start },
 	{ "hrtimer_cancel",		probe_hrtimer_cancel },
 	{ "hrtimer_expire_entry",	probe_hrtimer_expire_entry },
+	{ "hrtimer_expire_exit",	probe_hrtimer_expire_exit },
 	{ "timer_start",		probe_timer_start },
 	{ "timer_cancel",		probe_timer_cancel },
 	{ "workqueue_queue_work",	probe_work_queue },

@@ -8,14 +8,34 @@
 #include <linux/hrtimer.h>
 #include <linux/jiffies.h>
 #include <linux/timer.h>
+#include <linux/uaccess.h>
 #include <linux/workqueue.h>
 
 #include "compat.h"
 #include "slubguard.h"
 
+/*
+ * Queued, or its callback running on another CPU (it may re-arm the timer
+ * in the memory being freed). From the callback itself, on this CPU,
+ * freeing the timer is allowed. The base is reached through the object,
+ * which may be memory reused for something else: read without faulting.
+ */
 static bool hrtimer_armed(const void *obj)
 {
-	return hrtimer_is_queued((struct hrtimer *)obj);
+	const struct hrtimer *t = obj;
+	struct hrtimer_clock_base *base = READ_ONCE(t->base);
+	struct hrtimer_cpu_base *cpu_base;
+	struct hrtimer *running;
+	unsigned int cpu;
+
+	if (hrtimer_is_queued((struct hrtimer *)t))
+		return true;
+	if (copy_from_kernel_nofault(&running, &base->running, sizeof(running)) ||
+	    running != t ||
+	    copy_from_kernel_nofault(&cpu_base, &base->cpu_base, sizeof(cpu_base)) ||
+	    copy_from_kernel_nofault(&cpu, &cpu_base->cpu, sizeof(cpu)))
+		return false;
+	return cpu != raw_smp_processor_id();
 }
 
 static void *hrtimer_hint(const void *obj)

@@ -5,7 +5,7 @@
 #@ backends: ftrace kprobe
 #@ expect: ^BUG: slubguard: free of armed hrtimer in sg_seed_exit\+0x[0-9a-f]+/0x[0-9a-f]+ \[sg_seed\]$
 #@ expect: ^slubguard: kfree\([0-9a-f]+\) of a 128-byte object from cache kmalloc-128, holding 1 armed timer:$
-#@ expect: ^slubguard: hrtimer at offset 0: callback sg_seed_poll\+0x0/0x[0-9a-f]+ \[sg_seed\], expires in
+#@ expect: ^slubguard: hrtimer at offset 0: callback sg_seed_poll\+0x0/0x[0-9a-f]+ \[sg_seed\], (expires in|due [0-9.]+ ms ago)
 #@ expect: ^slubguard: action: warn
 #@ allow: ^BUG: slubguard: free of armed hrtimer in sg_seed_exit
 
