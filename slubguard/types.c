@@ -17,25 +17,32 @@
 /*
  * Queued, or its callback running on another CPU (it may re-arm the timer
  * in the memory being freed). From the callback itself, on this CPU,
- * freeing the timer is allowed. The base is reached through the object,
- * which may be memory reused for something else: read without faulting.
+ * freeing the timer is allowed.
+ *
+ * The two states are read the way hrtimer_active() reads them, under the
+ * base's sequence count: read one at a time, a timer being re-enqueued on
+ * another CPU at that moment can look neither queued (read before) nor
+ * running (read after). The base is reached through the object, which may
+ * be memory reused for something else: it is first read without faulting.
  */
 static bool hrtimer_armed(const void *obj)
 {
 	const struct hrtimer *t = obj;
 	struct hrtimer_clock_base *base = READ_ONCE(t->base);
 	struct hrtimer_cpu_base *cpu_base;
-	struct hrtimer *running;
 	unsigned int cpu;
 
-	if (hrtimer_is_queued((struct hrtimer *)t))
-		return true;
-	if (copy_from_kernel_nofault(&running, &base->running, sizeof(running)) ||
-	    running != t ||
-	    copy_from_kernel_nofault(&cpu_base, &base->cpu_base, sizeof(cpu_base)) ||
+	if (copy_from_kernel_nofault(&cpu_base, &base->cpu_base, sizeof(cpu_base)) ||
 	    copy_from_kernel_nofault(&cpu, &cpu_base->cpu, sizeof(cpu)))
 		return false;
-	return cpu != raw_smp_processor_id();
+	if (!hrtimer_active(t))
+		return false;
+	/*
+	 * Running here: this is its callback, or what interrupted it. Neither
+	 * can change while this runs, so these plain reads are stable.
+	 */
+	return hrtimer_is_queued((struct hrtimer *)t) || cpu != raw_smp_processor_id() ||
+	       READ_ONCE(base->running) != t || READ_ONCE(t->base) != base;
 }
 
 static void *hrtimer_hint(const void *obj)
