@@ -138,7 +138,7 @@ noinline enum sg_verdict sg_check_free(const struct sg_free *free)
 		if (!hit_is_live(&hits[i])) {
 			/* The object is going away: so does what was left of it. */
 			if (!hits[i].kind->is_armed(hits[i].obj))
-				sg_untrack(hits[i].obj, U64_MAX);
+				sg_untrack(hits[i].obj, SG_STAMP_ANY);
 			sg_count(SG_STAT_STALE_SKIPPED);
 			continue;
 		}

@@ -34,35 +34,43 @@ struct sg_bucket *sg_hash;
 DEFINE_PER_CPU(long, sg_nr_tracked);
 
 /**
- * sg_restamp() - change an entry's stamp, in any context
+ * __sg_restamp() - change an entry's stamp, with interrupts off
  * @obj:	the object
  * @max_stamp:	only if its stamp is at most this
  * @stamp:	the new stamp
  */
-void sg_restamp(const void *obj, u64 max_stamp, u64 stamp)
+void __sg_restamp(const void *obj, u64 max_stamp, u64 stamp)
 {
 	struct sg_bucket *b = sg_bucket_of(obj);
 	struct sg_tracker *t;
-	unsigned long flags;
 
+	lockdep_assert_irqs_disabled();
 	if (!(READ_ONCE(b->lines) & sg_line_bit((unsigned long)obj)))
 		return;
-	local_irq_save(flags);
 	hlist_bl_lock(&b->head);
 	t = sg_lookup(b, obj);
 	if (t && t->stamp <= max_stamp)
 		t->stamp = stamp;
 	hlist_bl_unlock(&b->head);
-	local_irq_restore(flags);
 }
 
-/* __sg_untrack() in any context. */
-void sg_untrack(const void *obj, u64 max_stamp)
+/* The same, in any context. */
+void sg_restamp(const void *obj, u64 max_stamp, u64 stamp)
 {
 	unsigned long flags;
 
 	local_irq_save(flags);
-	__sg_untrack(obj, max_stamp);
+	__sg_restamp(obj, max_stamp, stamp);
+	local_irq_restore(flags);
+}
+
+/* __sg_untrack() in any context. */
+void sg_untrack(const void *obj, u64 stamp)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	__sg_untrack(obj, stamp);
 	local_irq_restore(flags);
 }
 

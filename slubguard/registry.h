@@ -106,14 +106,14 @@ static __always_inline void sg_remask(struct sg_bucket *b)
 /**
  * __sg_untrack() - record that @obj is no longer armed
  * @obj:	the object
- * @max_stamp:	remove the entry only if its stamp is at most this; U64_MAX
+ * @stamp:	remove the entry only if its stamp is this one; SG_STAMP_ANY
  *		removes it whatever it holds
  *
- * With interrupts off (the disarm events run so). The limit lets an expiry
- * event that is reported after the timer's lock was dropped leave alone an
- * entry that a concurrent re-arm has just refreshed.
+ * With interrupts off (the disarm events run so). The stamp lets an event
+ * that is reported after the timer's lock was dropped (an hrtimer's expiry)
+ * leave alone an entry that a concurrent re-arm has just refreshed.
  */
-static __always_inline void __sg_untrack(const void *obj, u64 max_stamp)
+static __always_inline void __sg_untrack(const void *obj, u64 stamp)
 {
 	struct sg_bucket *b = sg_bucket_of(obj);
 	struct sg_tracker *t;
@@ -128,7 +128,7 @@ static __always_inline void __sg_untrack(const void *obj, u64 max_stamp)
 		return;
 	hlist_bl_lock(&b->head);
 	t = sg_lookup(b, obj);
-	if (t && t->stamp <= max_stamp) {
+	if (t && (stamp == SG_STAMP_ANY || t->stamp == stamp)) {
 		hlist_bl_del(&t->node);
 		sg_remask(b);
 		__this_cpu_dec(sg_nr_tracked);

@@ -252,9 +252,18 @@ static inline bool sg_registry_maybe(const void *start, size_t size)
 int sg_registry_init(void);
 void sg_registry_clear(void);
 void sg_registry_exit(void);
-void sg_untrack(const void *obj, u64 max_stamp);
+void sg_untrack(const void *obj, u64 stamp);
+void __sg_restamp(const void *obj, u64 max_stamp, u64 stamp);
 void sg_restamp(const void *obj, u64 max_stamp, u64 stamp);
-#define SG_STAMP_FIRING	0	/* an hrtimer whose callback runs now */
+/*
+ * Stamps other than an hrtimer's expiry (a time since boot, in ns, far above
+ * these): its callback runs now; its callback has returned on a CPU, in a
+ * context (0: hard interrupt, 1: softirq), and it is not known yet whether
+ * the timer is enqueued again.
+ */
+#define SG_STAMP_FIRING		0
+#define SG_STAMP_EXITED(cpu, ctx) (1 + 2 * (u64)(cpu) + (ctx))
+#define SG_STAMP_ANY		U64_MAX
 u64 sg_registry_tracked(void);
 u64 sg_registry_bytes(void);
 unsigned int sg_registry_find(const void *start, size_t size,

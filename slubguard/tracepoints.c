@@ -32,7 +32,7 @@ static void probe_hrtimer_start(void *data, SG_HRTIMER_START_PROTO)
 
 static void probe_hrtimer_cancel(void *data, struct hrtimer *timer)
 {
-	__sg_untrack(timer, U64_MAX);
+	__sg_untrack(timer, SG_STAMP_ANY);
 }
 
 /*
@@ -49,14 +49,40 @@ static void probe_hrtimer_expire_entry(void *data, struct hrtimer *timer, ktime_
 }
 
 /*
- * The callback has returned: drop the entry unless it was armed again
- * meanwhile. (A timer the callback asked to restart is enqueued right after
- * this event, which then tracks it again.) @timer may be freed memory by now:
- * only its address is used.
+ * Per CPU, per expiry context (hard interrupt, softirq): the hrtimer whose
+ * callback returned last there. Its entry is dropped only at the next
+ * return in the same place, once its own expiry is surely over.
+ */
+static DEFINE_PER_CPU(const void *, sg_hrtimer_exited[2]);
+
+/*
+ * The callback has returned, and the timer is enqueued again right after
+ * this event (a start event refreshes the entry) if the callback asked to
+ * restart. Until then it is neither queued nor tracked: dropping the entry
+ * now would leave a window in which a free from another CPU finds nothing,
+ * though the timer is about to be queued in the memory being freed. So the
+ * entry stays, marked as exited here, and goes at the next return on this
+ * CPU in this context, if nothing armed the timer again meanwhile; its
+ * expiry was over long before. A free before then still finds it, and the
+ * check asks the timer itself whether it is armed (queued, or its expiry
+ * still running on another CPU). @timer may be freed memory by now: only
+ * its address is used.
  */
 static void probe_hrtimer_expire_exit(void *data, struct hrtimer *timer)
 {
-	sg_untrack(timer, SG_STAMP_FIRING);
+	unsigned int ctx = !in_hardirq();
+	unsigned long flags;
+	const void *prev;
+	u64 exited;
+
+	local_irq_save(flags);
+	exited = SG_STAMP_EXITED(smp_processor_id(), ctx);
+	prev = __this_cpu_read(sg_hrtimer_exited[ctx]);
+	if (prev && prev != timer)
+		__sg_untrack(prev, exited);
+	__sg_restamp(timer, SG_STAMP_FIRING, exited);
+	__this_cpu_write(sg_hrtimer_exited[ctx], timer);
+	local_irq_restore(flags);
 }
 
 static void probe_timer_start(void *data, SG_TIMER_START_PROTO)
@@ -78,7 +104,7 @@ static void probe_timer_start(void *data, SG_TIMER_START_PROTO)
 /* Also fires when an expiring timer is detached, under the base lock. */
 static void probe_timer_cancel(void *data, struct timer_list *timer)
 {
-	__sg_untrack(timer, U64_MAX);
+	__sg_untrack(timer, SG_STAMP_ANY);
 }
 
 static void probe_work_queue(void *data, SG_WORK_QUEUE_PROTO)
@@ -88,7 +114,7 @@ static void probe_work_queue(void *data, SG_WORK_QUEUE_PROTO)
 
 static void probe_work_start(void *data, struct work_struct *work)
 {
-	sg_untrack(work, U64_MAX);
+	sg_untrack(work, SG_STAMP_ANY);
 }
 
 /**
