@@ -43,9 +43,11 @@ check: kdir-check
 	@command -v sparse >/dev/null || { echo "make check needs sparse (apt-get install sparse)"; exit 1; }
 	@bad=$$(grep -rl LINUX_VERSION_CODE slubguard sysfs | grep -v '^slubguard/compat.h$$'); \
 	if [ -n "$$bad" ]; then echo "LINUX_VERSION_CODE outside slubguard/compat.h: $$bad"; exit 1; fi
-	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules 2>&1 | tee .sparse.log
-	@found=$$(grep -E '^($(CURDIR)/|\./)?(slubguard|sysfs)/[^:/]+:[0-9]+:[0-9]+: (warning|error)' .sparse.log); \
+	@$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules >.sparse.log 2>&1; rc=$$?; \
+	cat .sparse.log; \
+	found=$$(grep -E '^($(CURDIR)/|\./)?(slubguard|sysfs)/[^:/]+:[0-9]+:[0-9]+: (warning|error)' .sparse.log); \
 	rm -f .sparse.log; \
+	if [ $$rc != 0 ]; then echo "make check: the build failed"; exit 1; fi; \
 	if [ -n "$$found" ]; then echo "$$found"; echo "make check: sparse warnings in slubguard"; exit 1; fi; \
 	echo "make check: sparse clean"
 
