@@ -42,6 +42,25 @@ static void remember_queued(const void *obj)
 	raw_spin_unlock_irqrestore(&sg_queued.lock, flags);
 }
 
+/**
+ * sg_check_forget_queued() - forget every object reported when queued
+ *
+ * When slubguard is disabled: their real frees will not be seen, and a
+ * later object at one of those addresses, freed while armed, would be taken
+ * for a repeat and not reported.
+ */
+void sg_check_forget_queued(void)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	raw_spin_lock_irqsave(&sg_queued.lock, flags);
+	for (i = 0; i < SG_QUEUED_MAX; i++)
+		sg_queued.obj[i] = NULL;
+	WRITE_ONCE(sg_queued_nr, 0);
+	raw_spin_unlock_irqrestore(&sg_queued.lock, flags);
+}
+
 /* Is this the real free of an object reported when it was queued? */
 static bool forget_queued(const void *obj)
 {

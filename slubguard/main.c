@@ -151,6 +151,7 @@ static void stop(void)
 	sg_hooks_pause();
 	sg_tracepoints_stop();
 	sg_registry_clear();
+	sg_check_forget_queued();
 }
 
 static int start(void)

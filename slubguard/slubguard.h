@@ -386,6 +386,7 @@ struct sg_free {
 };
 
 enum sg_verdict sg_check_free(const struct sg_free *free);
+void sg_check_forget_queued(void);
 
 extern unsigned int sg_queued_nr;	/* READ_ONCE() */
 
