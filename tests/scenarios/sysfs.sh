@@ -146,6 +146,7 @@ expect_eq "enabled: every free function is hooked again" "$(grep -c . $SG/hooks)
 	"$(stat hooks_live) $(grep -vc " $SG_BACKEND live divert\$" $SG/hooks)"
 dmesg_mark
 rmmod sg_seed
+echo "slubguard-guest: after the seed: $(for s in armed_frees stale_skipped repeat_hits frees_checked tracked track_failures; do printf '%s %s ' $s "$(stat $s)"; done)"
 expect_eq "enabled: an hrtimer armed while disabled is caught" 1 "$(stat armed_frees)"
 check "enabled: reported" dmesg_has '^BUG: slubguard: free of armed hrtimer in sg_seed_exit\+'
 
