@@ -36,6 +36,7 @@ const char * const sg_stat_names[SG_NR_STATS] = {
 	[SG_STAT_QUARANTINE_FAILURES]	= "quarantine_failures",
 	[SG_STAT_POISON_VIOLATIONS]	= "poison_violations",
 	[SG_STAT_REPEATS]		= "repeat_hits",
+	[SG_STAT_REPORTS_SUPPRESSED]	= "reports_suppressed",
 	[SG_STAT_QUARANTINED]		= "quarantined",
 	[SG_STAT_RELEASED]		= "released",
 	[SG_STAT_QUARANTINE_HELD]	= "quarantine_held",
@@ -132,6 +133,33 @@ int sg_enabled_parse(const char *buf, bool *val)
 	    (buf[1] && !(buf[1] == '\n' && !buf[2])))
 		return -EINVAL;
 	*val = buf[0] == '1';
+	return 0;
+}
+
+/**
+ * sg_parse_uint() - a decimal number in a range, optionally followed by one newline
+ * @buf:	the text
+ * @min:	the smallest value accepted
+ * @max:	the largest
+ * @val:	set to the value when it is valid
+ *
+ * No sign, no base prefix, no spaces: a setting either parses whole or is
+ * refused.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int sg_parse_uint(const char *buf, unsigned int min, unsigned int max, unsigned int *val)
+{
+	unsigned int v;
+	size_t len = strlen(buf);
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (!len || len > 10 || buf[0] < '0' || buf[0] > '9')
+		return -EINVAL;
+	if (kstrtouint(buf, 10, &v) || v < min || v > max)
+		return -EINVAL;
+	*val = v;
 	return 0;
 }
 
@@ -305,6 +333,16 @@ static int poison_param_set(const char *val, const struct kernel_param *kp)
 	return 0;
 }
 
+static int report_limit_param_set(const char *val, const struct kernel_param *kp)
+{
+	int ret = sg_report_limit_parse(val, &sg_report_limit);
+
+	if (ret)
+		pr_err("report_limit=%s: must be a number of reports per %d s from 0 (no limit) to %u\n",
+		       val, SG_REPORT_WINDOW_S, SG_REPORT_LIMIT_MAX);
+	return ret;
+}
+
 static const struct kernel_param_ops quarantine_kb_param_ops = {
 	.set = quarantine_kb_param_set,
 	.get = param_get_uint,
@@ -322,6 +360,12 @@ MODULE_PARM_DESC(quarantine_kb, "quarantine: most KiB held before the oldest lea
 module_param_cb(quarantine_ms, &quarantine_ms_param_ops, &sg_quarantine_ms, 0444);
 MODULE_PARM_DESC(quarantine_ms, "quarantine: most ms an object is held");
 module_param_cb(poison, &poison_param_ops, &sg_poison, 0444);
+static const struct kernel_param_ops report_limit_param_ops = {
+	.set = report_limit_param_set,
+	.get = param_get_uint,
+};
+module_param_cb(report_limit, &report_limit_param_ops, &sg_report_limit, 0444);
+MODULE_PARM_DESC(report_limit, "reports printed per 5 s, the others only counted; 0: all (default 10)");
 MODULE_PARM_DESC(poison, "quarantine: fill held objects with a pattern, check it on release: 0 (default) or 1");
 
 static int __init slubguard_init(void)

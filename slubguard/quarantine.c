@@ -551,30 +551,14 @@ u64 sg_quarantine_stat(enum sg_stat stat)
 }
 
 /* Digits only, then at most one newline, within [min, max]. */
-static int parse_uint(const char *buf, unsigned int min, unsigned int max,
-		      unsigned int *val)
-{
-	unsigned int v;
-	size_t len = strlen(buf);
-
-	if (len && buf[len - 1] == '\n')
-		len--;
-	if (!len || len > 10 || buf[0] < '0' || buf[0] > '9')
-		return -EINVAL;
-	if (kstrtouint(buf, 10, &v) || v < min || v > max)
-		return -EINVAL;
-	*val = v;
-	return 0;
-}
-
 int sg_quarantine_kb_parse(const char *buf, unsigned int *val)
 {
-	return parse_uint(buf, SG_QUARANTINE_KB_MIN, SG_QUARANTINE_KB_MAX, val);
+	return sg_parse_uint(buf, SG_QUARANTINE_KB_MIN, SG_QUARANTINE_KB_MAX, val);
 }
 
 int sg_quarantine_ms_parse(const char *buf, unsigned int *val)
 {
-	return parse_uint(buf, SG_QUARANTINE_MS_MIN, SG_QUARANTINE_MS_MAX, val);
+	return sg_parse_uint(buf, SG_QUARANTINE_MS_MIN, SG_QUARANTINE_MS_MAX, val);
 }
 
 /*

@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) "slubguard: " fmt
 
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
@@ -21,6 +22,54 @@
 #include "slubguard.h"
 
 static DEFINE_RAW_SPINLOCK(sg_report_lock);
+
+unsigned int sg_report_limit = 10;
+
+int sg_report_limit_parse(const char *buf, unsigned int *val)
+{
+	return sg_parse_uint(buf, 0, SG_REPORT_LIMIT_MAX, val);
+}
+
+/**
+ * struct sg_report_window - how many reports of one sort were printed lately
+ * @start:	when the window began, in jiffies
+ * @printed:	reports printed in it
+ * @missed:	reports not printed since the last one that was
+ *
+ * A storm of hits (thousands a second) must not flood the console: at most
+ * sg_report_limit reports of each sort are printed per SG_REPORT_WINDOW_S
+ * seconds; every hit is still counted. Guarded by sg_report_lock.
+ */
+struct sg_report_window {
+	unsigned long start;
+	unsigned int printed;
+	unsigned int missed;
+};
+
+static struct sg_report_window sg_free_window, sg_poison_window;
+
+/* Under sg_report_lock: may a report be printed now? */
+static bool report_allowed(struct sg_report_window *w, bool always)
+{
+	unsigned int limit = READ_ONCE(sg_report_limit);
+
+	if (!w->printed || time_after(jiffies, w->start + SG_REPORT_WINDOW_S * HZ)) {
+		w->start = jiffies;
+		w->printed = 0;
+	}
+	if (limit && w->printed >= limit && !always) {
+		w->missed++;
+		sg_count(SG_STAT_REPORTS_SUPPRESSED);
+		return false;
+	}
+	w->printed++;
+	if (w->missed) {
+		pr_err("%u reports suppressed (report_limit: %u per %d s; stats/reports_suppressed counts them)\n",
+		       w->missed, limit, SG_REPORT_WINDOW_S);
+		w->missed = 0;
+	}
+	return true;
+}
 
 static const char * const sg_action_text[SG_NR_POLICIES] = {
 	[SG_POLICY_WARN]	= "warn: the free goes on, the timer stays armed",
@@ -143,6 +192,11 @@ void sg_report_print(const struct sg_report *r)
 
 	/* One report at a time, so concurrent ones do not interleave. */
 	raw_spin_lock_irqsave(&sg_report_lock, flags);
+	/* A report before a panic is always printed. */
+	if (!report_allowed(&sg_free_window, r->action == SG_POLICY_PANIC)) {
+		raw_spin_unlock_irqrestore(&sg_report_lock, flags);
+		return;
+	}
 	pr_err("==================================================================\n");
 	/* The title carries no pr_fmt() prefix: its grammar is fixed. */
 	printk(KERN_ERR "BUG: slubguard: free of armed %s in %pS\n",
@@ -191,6 +245,10 @@ void sg_report_poison(const char *cache_name, const u8 *obj, size_t size,
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&sg_report_lock, flags);
+	if (!report_allowed(&sg_poison_window, false)) {
+		raw_spin_unlock_irqrestore(&sg_report_lock, flags);
+		return;
+	}
 	pr_err("==================================================================\n");
 	printk(KERN_ERR "BUG: slubguard: write after free in %s\n", cache_name);
 	pr_err("%zu byte%s changed in a quarantined %zu-byte object, at offsets %zu to %zu\n",

@@ -36,6 +36,7 @@ enum sg_stat {
 	SG_STAT_QUARANTINE_FAILURES, /* hits not quarantined: no free record */
 	SG_STAT_POISON_VIOLATIONS, /* quarantined objects written to after the free */
 	SG_STAT_REPEATS,	/* hits not reported again: reported when kfree_rcu() queued them */
+	SG_STAT_REPORTS_SUPPRESSED, /* reports not printed: over report_limit */
 	SG_NR_COUNTERS,
 	/* Kept by the quarantine under its lock, so they agree with each other. */
 	SG_STAT_QUARANTINED = SG_NR_COUNTERS, /* objects put in quarantine */
@@ -387,6 +388,7 @@ struct sg_free {
 
 enum sg_verdict sg_check_free(const struct sg_free *free);
 void sg_check_forget_queued(void);
+int sg_parse_uint(const char *buf, unsigned int min, unsigned int max, unsigned int *val);
 
 extern unsigned int sg_queued_nr;	/* READ_ONCE() */
 
@@ -445,6 +447,10 @@ int sg_quarantine_ms_parse(const char *buf, unsigned int *val);
 void sg_quarantine_exit(void);
 
 /* report.c */
+extern unsigned int sg_report_limit;	/* READ_ONCE(); reports per window, 0: all */
+#define SG_REPORT_WINDOW_S	5
+#define SG_REPORT_LIMIT_MAX	1000000
+int sg_report_limit_parse(const char *buf, unsigned int *val);
 #define SG_STACK_DEPTH	24
 
 /**

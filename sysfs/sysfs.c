@@ -70,7 +70,10 @@ static ssize_t backend_show(struct kobject *kobj, struct kobj_attribute *attr, c
 	return sysfs_emit(buf, "%s\n", sg_backend->name);
 }
 
-/* The quarantine's bounds: a number each, parsed as its module parameter is. */
+/*
+ * The quarantine's bounds and the report limit: a number each, parsed as its
+ * module parameter is.
+ */
 struct sg_bound_attr {
 	struct kobj_attribute attr;
 	unsigned int *val;
@@ -107,6 +110,7 @@ static ssize_t bound_store(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct sg_bound_attr quarantine_kb_attr = SG_BOUND_ATTR(quarantine_kb);
 static struct sg_bound_attr quarantine_ms_attr = SG_BOUND_ATTR(quarantine_ms);
+static struct sg_bound_attr report_limit_attr = SG_BOUND_ATTR(report_limit);
 
 static ssize_t poison_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
@@ -139,6 +143,7 @@ static struct attribute *sg_attrs[] = {
 	&quarantine_kb_attr.attr.attr,
 	&quarantine_ms_attr.attr.attr,
 	&poison_attr.attr,
+	&report_limit_attr.attr.attr,
 	NULL,
 };
 

@@ -344,7 +344,7 @@ static int cmd_status(const struct cmd *c __maybe_unused, const char *arg __mayb
 {
 	static struct policy_list pl;
 	char backend[VAL_BUF];
-	unsigned long long enabled, kb, ms, poison;
+	unsigned long long enabled, kb, ms, poison, limit;
 
 	if (read_attr("backend", backend, sizeof(backend)))
 		return EXIT_FAIL;
@@ -357,19 +357,19 @@ static int cmd_status(const struct cmd *c __maybe_unused, const char *arg __mayb
 	if (read_policies(&pl))
 		return EXIT_FAIL;
 	if (read_u64("quarantine_kb", &kb) || read_u64("quarantine_ms", &ms) ||
-	    read_u64("poison", &poison))
+	    read_u64("poison", &poison) || read_u64("report_limit", &limit))
 		return EXIT_FAIL;
 	if (json) {
 		fputs("{\"backend\":", stdout);
 		json_str(backend);
 		printf(",\"enabled\":%llu,\"policy\":", enabled);
 		json_str(pl.names[pl.active]);
-		printf(",\"quarantine_kb\":%llu,\"quarantine_ms\":%llu,\"poison\":%llu}\n",
-		       kb, ms, poison);
+		printf(",\"quarantine_kb\":%llu,\"quarantine_ms\":%llu,\"poison\":%llu,"
+		       "\"report_limit\":%llu}\n", kb, ms, poison, limit);
 	} else {
 		printf("backend %s\nenabled %llu\npolicy %s\n"
-		       "quarantine_kb %llu\nquarantine_ms %llu\npoison %llu\n",
-		       backend, enabled, pl.names[pl.active], kb, ms, poison);
+		       "quarantine_kb %llu\nquarantine_ms %llu\npoison %llu\nreport_limit %llu\n",
+		       backend, enabled, pl.names[pl.active], kb, ms, poison, limit);
 	}
 	return EXIT_OK;
 }
@@ -478,6 +478,7 @@ static void usage(FILE *f)
 		"  quarantine_failures  hits that could not be held (free went on)\n"
 		"  poison_violations held objects written to after the free (poison=1)\n"
 		"  repeat_hits       hits not reported again (reported at kfree_rcu())\n"
+		"  reports_suppressed  reports not printed: over report_limit per 5 s\n"
 		"  hooks_live        free-path functions hooked (now)\n"
 		"  hook F B live divert|nodivert   F hooked by backend B; divert: can\n"
 		"                    hold an object (quarantine); nodivert: reports only\n"

@@ -33,7 +33,7 @@ END
 ktap_plan 30
 # Armed before slubguard is loaded: known from the walk of the hrtimer bases.
 modprobe sg_free_paths path=kfree defer=1
-load_slubguard policy=quarantine quarantine_ms=200
+load_slubguard policy=quarantine quarantine_ms=200 report_limit=0
 dmesg_mark
 rmmod sg_free_paths
 check "armed before load: caught" dmesg_has '^BUG: slubguard: free of armed hrtimer in sg_free_kfree\+'

@@ -13,6 +13,7 @@
 #@ expect: slubguard: quarantine_kb=0: must be a number of KiB from 1 to 1048576
 #@ expect: slubguard: quarantine_ms=9: must be a number of ms from 10 to 3600000
 #@ expect: slubguard: poison=yes: must be 1 or 0
+#@ expect: slubguard: report_limit=-1: must be a number of reports per 5 s from 0 \(no limit\) to 1000000
 #@ expect: ^slubguard: disabled: frees and timers are no longer followed$
 #@ expect: ^slubguard: [0-9]+ hrtimers were armed before enabling; tracking them$
 #@ expect: ^BUG: slubguard: free of armed hrtimer in sg_seed_exit\+
@@ -31,7 +32,7 @@ einval_on() {
 	printf '%s' "$2" | dd of="$SG/$1" 2>&1 | grep -q 'Invalid argument'
 }
 
-ktap_plan 49
+ktap_plan 57
 load_slubguard
 expect_eq "policy lists all, active in brackets" "[warn] panic quarantine" "$(cat $SG/policy)"
 check "policy accepts panic" try_write policy panic
@@ -99,6 +100,34 @@ for v in "2" "-1" "yes" "on" "10" " 1" "1x"; do
 done
 expect_eq "poison rejects bad values" 0 "$bad"
 expect_eq "poison unchanged" 1 "$(cat $SG/poison)"
+
+# report_limit: 0 (no limit) to 1000000; the same strictness. No bad write
+# logs anything at error level or worse.
+errs=$(dmesg -l err,crit,alert,emerg | wc -l)
+expect_eq "report_limit default" 10 "$(cat $SG/report_limit)"
+check "report_limit accepts its bounds" sh -c \
+	"printf 0 >$SG/report_limit && printf 1000000 >$SG/report_limit && printf '7\n' >$SG/report_limit"
+long=$(head -c 5000 /dev/zero | tr '\0' 1)
+bad=0
+for v in "
+" "-1" "1000001" "+5" " 5" "5 " "5x" "ten" "0x10" "7
+
+" "4294967296" "$long"; do
+	try_write report_limit "$v" && { bad=1; echo "accepted report_limit '$v'"; }
+done
+expect_eq "report_limit rejects bad values" 0 "$bad"
+check "a bad report_limit fails with EINVAL" einval_on report_limit -1
+expect_eq "report_limit unchanged by bad writes" 7 "$(cat $SG/report_limit)"
+bad=0
+for f in policy enabled quarantine_kb quarantine_ms poison; do
+	before=$(cat $SG/$f)
+	einval_on $f "$long" || { bad=1; echo "overlong $f: not EINVAL"; }
+	[ "$(cat $SG/$f)" = "$before" ] || { bad=1; echo "overlong $f: changed"; }
+done
+expect_eq "every setting refuses an overlong value with EINVAL, unchanged" 0 "$bad"
+expect_eq "no bad write logged at error level" "$errs" "$(dmesg -l err,crit,alert,emerg | wc -l)"
+check "slubguardctl status shows report_limit" sh -c "slubguardctl status | grep -qx 'report_limit 7'"
+printf 10 >$SG/report_limit
 check "policy accepts quarantine" try_write policy quarantine
 expect_eq "policy is quarantine" "warn panic [quarantine]" "$(cat $SG/policy)"
 try_write policy warn
@@ -164,6 +193,7 @@ modprobe slubguard backend=dtrace 2>/dev/null && fails=1
 modprobe slubguard quarantine_kb=0 2>/dev/null && fails=1
 modprobe slubguard quarantine_ms=9 2>/dev/null && fails=1
 modprobe slubguard poison=yes 2>/dev/null && fails=1
+modprobe slubguard report_limit=-1 2>/dev/null && fails=1
 expect_eq "bad parameters refuse the load" "0 no" "$fails $( [ -d $SG ] && echo yes || echo no)"
 modprobe slubguard policy=panic enabled=0 backend=kprobe
 expect_eq "modprobe policy=panic" "warn [panic] quarantine" "$(cat $SG/policy)"

@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: GPL-2.0
+# A storm of hits (sg_many: 2000 objects freed while armed, as fast as the
+# fixture can) is counted in full but printed at most report_limit (10) times
+# per 5 s; the next report printed after the window says how many were left
+# out. The console stays usable.
+#@ backends: ftrace
+#@ cmdline: slab_nomerge
+#@ expect: ^slubguard: [0-9]+ reports suppressed \(report_limit: 10 per 5 s; stats/reports_suppressed counts them\)$
+#@ expect: ^BUG: slubguard: free of armed hrtimer in sg_seed_exit\+
+#@ allow: ^BUG: slubguard: free of armed (timer_list in sg_many_init|hrtimer in sg_seed_exit)\+
+
+ktap_plan 7
+load_slubguard policy=quarantine quarantine_kb=64 quarantine_ms=100
+dmesg_mark
+t0=$(date +%s)
+modprobe sg_many count=2000
+t1=$(date +%s)
+hits=$(stat armed_frees) supp=$(stat reports_suppressed)
+printed=$(dmesg_since_mark | grep -c '^BUG: slubguard: free of armed')
+echo "slubguard-guest: storm: $hits hits, $printed printed, $supp suppressed in $((t1 - t0)) s"
+expect_eq "every hit counted" 2000 "$hits"
+expect_eq "printed + suppressed = hits" 2000 $((printed + supp))
+# The storm touches at most (elapsed / 5) + 2 windows of 5 s.
+check "at most 10 printed per window" test "$printed" -le $((10 * ((t1 - t0) / 5 + 2)))
+check "the console stayed usable: the storm took under a minute" test $((t1 - t0)) -lt 60
+sleep 6
+dmesg_mark
+modprobe sg_seed reuse=0
+rmmod sg_seed
+missed=$(dmesg_since_mark | sed -n 's/^slubguard: \([0-9]*\) reports suppressed.*/\1/p')
+expect_eq "the next report says how many were left out" "$supp" "$missed"
+expect_eq "and is printed" 1 "$(dmesg_since_mark | grep -c '^BUG: slubguard: free of armed hrtimer in sg_seed_exit')"
+rmmod sg_many
+wait_stat quarantine_held 0
+expect_eq "everything held was given back" "$(stat quarantined)" "$(stat released)"
