@@ -30,6 +30,9 @@ fi
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,etc,root}
+# mktemp -d made the root 0700: a user other than root (privilege) must get in.
+chmod 755 "$root"
+chmod 1777 "$root/tmp"
 cp "$bbdir/bin/busybox" "$root/bin/busybox"
 for a in sh mount; do ln -s busybox "$root/bin/$a"; done
 
