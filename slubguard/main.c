@@ -360,13 +360,13 @@ MODULE_PARM_DESC(quarantine_kb, "quarantine: most KiB held before the oldest lea
 module_param_cb(quarantine_ms, &quarantine_ms_param_ops, &sg_quarantine_ms, 0444);
 MODULE_PARM_DESC(quarantine_ms, "quarantine: most ms an object is held");
 module_param_cb(poison, &poison_param_ops, &sg_poison, 0444);
+MODULE_PARM_DESC(poison, "quarantine: fill held objects with a pattern, check it on release: 0 (default) or 1");
 static const struct kernel_param_ops report_limit_param_ops = {
 	.set = report_limit_param_set,
 	.get = param_get_uint,
 };
 module_param_cb(report_limit, &report_limit_param_ops, &sg_report_limit, 0444);
 MODULE_PARM_DESC(report_limit, "reports printed per 5 s, the others only counted; 0: all (default 10)");
-MODULE_PARM_DESC(poison, "quarantine: fill held objects with a pattern, check it on release: 0 (default) or 1");
 
 static int __init slubguard_init(void)
 {

@@ -550,7 +550,6 @@ u64 sg_quarantine_stat(enum sg_stat stat)
 	return val;
 }
 
-/* Digits only, then at most one newline, within [min, max]. */
 int sg_quarantine_kb_parse(const char *buf, unsigned int *val)
 {
 	return sg_parse_uint(buf, SG_QUARANTINE_KB_MIN, SG_QUARANTINE_KB_MAX, val);

@@ -21,8 +21,8 @@
 /*
  * The arm and disarm events run with interrupts off (under the timer base's
  * lock, or the worker pool's), so the registry takes no interrupt-saving
- * lock for them; the two that may not (an hrtimer's expiry in a softirq, a
- * work starting) use sg_untrack().
+ * lock for them; those that may not (an hrtimer's expiry and its callback's
+ * return in a softirq, a work starting) turn interrupts off themselves.
  */
 static void probe_hrtimer_start(void *data, SG_HRTIMER_START_PROTO)
 {

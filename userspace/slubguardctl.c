@@ -436,7 +436,7 @@ static const struct cmd cmds[] = {
 	  "print every counter as 'name value', sorted by name,\n"
 	  "                  then the backend and each hooked function's state" },
 	{ "status",  NULL,     0, true,  cmd_status, NULL,
-	  "print backend, enabled (0/1), active policy, quarantine settings" },
+	  "print backend, enabled (0/1), active policy, quarantine settings, report_limit" },
 	{ "policy",  "[NAME]", 1, true,  cmd_policy, NULL,
 	  "print the active policy, or switch to policy NAME" },
 	{ "enable",  NULL,     0, true,  cmd_enable, "1",
