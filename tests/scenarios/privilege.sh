@@ -16,11 +16,17 @@ as_nobody() {
 ktap_plan 7
 load_slubguard policy=quarantine
 check "the test user is not root" sh -c "test \"\$(su -s /bin/sh nobody -c 'id -u')\" = 65534"
+# Each value is valid and differs from the current one: a write that got
+# through would change the setting, and root's write of it succeeds.
 bad=0
-for f in policy enabled quarantine_kb quarantine_ms poison report_limit; do
+for fv in policy:panic enabled:0 quarantine_kb:1 quarantine_ms:20 poison:1 report_limit:1; do
+	f=${fv%%:*} v=${fv#*:}
 	before=$(cat $SG/$f)
-	as_nobody "printf 1 >$SG/$f" 2>/dev/null && { bad=1; echo "nobody wrote $f"; }
+	as_nobody "printf $v >$SG/$f" 2>/tmp/err && { bad=1; echo "nobody wrote $f"; }
+	grep -q 'Permission denied' /tmp/err || { bad=1; echo "$f: $(cat /tmp/err)"; }
 	[ "$(cat $SG/$f)" = "$before" ] || { bad=1; echo "$f changed"; }
+	printf "$v" >$SG/$f && printf "$before" | sed 's/.*\[\(.*\)\].*/\1/' >$SG/$f ||
+		{ bad=1; echo "root could not write $f=$v and back"; }
 done
 expect_eq "a user cannot change any setting" 0 "$bad"
 as_nobody "slubguardctl policy panic" 2>/tmp/err

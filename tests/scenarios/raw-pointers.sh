@@ -5,7 +5,6 @@
 #@ cmdline: no_hash_pointers
 #@ expect: ^slubguard: kfree\(ff[0-9a-f]{14}\) of a 128-byte object from cache kmalloc-128, holding 1 armed timer:$
 #@ allow: ^BUG: slubguard: free of armed hrtimer in sg_seed_exit\+
-#@ allow: \*\*  .*\*\*$|NOTICE|no_hash_pointers|security|debug|administrator|kernel memory addresses
 
 ktap_plan 1
 load_slubguard policy=quarantine
