@@ -85,9 +85,18 @@ static void kprobe_detach(struct sg_hook *hook, void *p)
 	unregister_kprobe(&slot->kp);
 }
 
+/* The kprobe core counts the hits it did not hand to the handler. */
+static unsigned long kprobe_missed(void *p)
+{
+	struct sg_kprobe_slot *slot = p;
+
+	return READ_ONCE(slot->kp.nmissed);
+}
+
 const struct sg_backend sg_backend_kprobe = {
 	.name		= "kprobe",
 	.slot_size	= sizeof(struct sg_kprobe_slot),
 	.attach		= kprobe_attach,
 	.detach		= kprobe_detach,
+	.missed		= kprobe_missed,
 };

@@ -459,6 +459,8 @@ int sg_hooks_show(char *buf)
 }
 
 static void *sg_slots;	/* ARRAY_SIZE(sg_hooks) slots of the backend's size */
+/* Calls the backend dropped while hooks now detached were attached. */
+static u64 sg_missed_detached;
 
 static void *slot_of(const struct sg_backend *backend, unsigned int i)
 {
@@ -485,6 +487,34 @@ static void detach(const struct sg_backend *backend, unsigned int i)
 {
 	backend->detach(&sg_hooks[i], slot_of(backend, i));
 	WRITE_ONCE(sg_hooks[i].live, false);
+	if (backend->missed)
+		WRITE_ONCE(sg_missed_detached,
+			   sg_missed_detached + backend->missed(slot_of(backend, i)));
+}
+
+/**
+ * sg_hooks_missed() - calls of hooked functions no handler saw
+ *
+ * A kprobe hit while another kprobe's handler runs on the same CPU is
+ * dropped by the kprobe core: with kprobes placed through ftrace (x86_64),
+ * a free in an interrupt that lands during the hook of a free in the code
+ * it interrupted. Read without the control lock: a hook being attached or
+ * detached meanwhile may be counted on either side.
+ *
+ * Return: the number since load.
+ */
+u64 sg_hooks_missed(void)
+{
+	const struct sg_backend *backend = READ_ONCE(sg_backend);
+	u64 sum = READ_ONCE(sg_missed_detached);
+	unsigned int i;
+
+	if (!backend || !backend->missed)
+		return sum;
+	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++)
+		if (READ_ONCE(sg_hooks[i].live))
+			sum += backend->missed(slot_of(backend, i));
+	return sum;
 }
 
 /**

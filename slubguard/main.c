@@ -45,6 +45,7 @@ const char * const sg_stat_names[SG_NR_STATS] = {
 	[SG_STAT_TRACKER_CAPACITY]	= "tracker_capacity",
 	[SG_STAT_TRACKER_BYTES]		= "tracker_bytes",
 	[SG_STAT_HOOKS_LIVE]		= "hooks_live",
+	[SG_STAT_HOOKS_MISSED]		= "hooks_missed",
 };
 static_assert(ARRAY_SIZE(sg_stat_names) == SG_NR_STATS);
 
@@ -67,6 +68,8 @@ u64 sg_stat_read(enum sg_stat stat)
 		return sg_registry_bytes() + sg_pool_bytes();
 	case SG_STAT_HOOKS_LIVE:
 		return sg_hooks_live();
+	case SG_STAT_HOOKS_MISSED:
+		return sg_hooks_missed();
 	case SG_STAT_QUARANTINED ... SG_STAT_QUARANTINE_BYTES:
 		return sg_quarantine_stat(stat);
 	default:

@@ -48,6 +48,8 @@ enum sg_stat {
 	SG_STAT_TRACKER_CAPACITY, /* pool nodes allocated (free + in use) */
 	SG_STAT_TRACKER_BYTES,	/* memory held for tracking: table and pool */
 	SG_STAT_HOOKS_LIVE,	/* free-path functions hooked now */
+	/* Counted by the backend. */
+	SG_STAT_HOOKS_MISSED,	/* frees a hook did not see: the backend dropped them */
 	SG_NR_STATS,
 };
 
@@ -322,6 +324,8 @@ struct sg_hook {
  *		backend can make the call return at once; returns 0 or a
  *		negative errno
  * @detach:	stop it; on return the handler no longer runs
+ * @missed:	calls of the hooked function the backend did not hand to the
+ *		handler since @slot was attached; NULL if it never drops one
  *
  * hooks.c installs the whole table or nothing; a backend handles one hook.
  */
@@ -330,6 +334,7 @@ struct sg_backend {
 	size_t slot_size;
 	int (*attach)(struct sg_hook *hook, void *slot);
 	void (*detach)(struct sg_hook *hook, void *slot);
+	unsigned long (*missed)(void *slot);
 };
 
 extern const struct sg_backend sg_backend_ftrace;
@@ -344,6 +349,7 @@ void sg_hooks_pause(void);
 int sg_hooks_resume(void);
 bool sg_hooks_can_skip(void);
 unsigned int sg_hooks_live(void);
+u64 sg_hooks_missed(void);
 int sg_hooks_show(char *buf);
 const char *sg_freeing_wrapper(unsigned long addr);
 void sg_skipped_call(void);

@@ -480,6 +480,7 @@ static void usage(FILE *f)
 		"  repeat_hits       hits not reported again (reported at kfree_rcu())\n"
 		"  reports_suppressed  reports not printed: over report_limit per 5 s\n"
 		"  hooks_live        free-path functions hooked (now)\n"
+		"  hooks_missed      frees the backend did not hand over (coverage lost)\n"
 		"  hook F B live divert|nodivert   F hooked by backend B; divert: can\n"
 		"                    hold an object (quarantine); nodivert: reports only\n"
 		"\nOptions may appear before or after COMMAND; use '--' before an\n"

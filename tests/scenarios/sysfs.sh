@@ -135,7 +135,7 @@ try_write poison 0
 for s in frees_checked armed_frees armed_hrtimer armed_timer_list tracked track_failures \
 	quarantined released quarantine_held quarantine_bytes disarmed disarm_deferred \
 	quarantine_failures poison_violations armed_delayed_work armed_work_struct \
-	repeat_hits hooks_live tracker_capacity tracker_bytes; do
+	repeat_hits reports_suppressed hooks_live hooks_missed tracker_capacity tracker_bytes; do
 	[ -r $SG/stats/$s ] || echo "missing stats/$s"
 done >/tmp/missing
 check "every counter file exists" test ! -s /tmp/missing
