@@ -54,18 +54,21 @@ stat() {
 	cat "/sys/kernel/slubguard/stats/$1"
 }
 
-# The kernel log since the last mark.
 # The kernel log without timestamps.
 klog() {
 	dmesg | sed 's/^\[[^]]*\] //'
 }
 
+# A numbered line in the kernel log (debug level: not on the console). A
+# line count would drift once the log buffer wraps.
 dmesg_mark() {
-	klog | wc -l >/tmp/dmesg.mark
+	echo $(($(cat /tmp/dmesg.mark 2>/dev/null || echo 0) + 1)) >/tmp/dmesg.mark
+	echo "<7>slubguard-guest-mark $(cat /tmp/dmesg.mark)" >/dev/kmsg
 }
 
+# The kernel log since the last mark.
 dmesg_since_mark() {
-	klog | tail -n +"$(($(cat /tmp/dmesg.mark) + 1))"
+	klog | awk -v m="slubguard-guest-mark $(cat /tmp/dmesg.mark)" 'seen; $0 == m { seen = 1 }'
 }
 
 # dmesg_has REGEX: the log since the mark has a line matching REGEX.
