@@ -72,17 +72,18 @@ done
 
 run_one() {
 	local s=$1 a=$2 name=$3 b=$4 r=$5
-	local envf scenario log status verdict extra timeout tag
+	local envf scenario log status verdict extra timeout smp tag
 	envf=$cache/kernels/$s-$a/env
 	# shellcheck disable=SC1090
 	. "$envf"
 	scenario=$top/tests/scenarios/$name.sh
 	extra=$(sed -n 's/^#@ cmdline: *//p' "$scenario")
 	timeout=$(sed -n 's/^#@ timeout: *//p' "$scenario")
+	smp=$(sed -n 's/^#@ smp: *//p' "$scenario")
 	tag=$b
 	grep -q '^#@ repeat:' "$scenario" && tag="$b #$r"
 	log=$out/$s-$a-$name-$b-$r.log
-	status=$(bash "$top/tests/lib/boot.sh" "$a" "$SG_KERNEL" \
+	status=$(SG_SMP=${smp:-2} bash "$top/tests/lib/boot.sh" "$a" "$SG_KERNEL" \
 		"$cache/build/$s-$a/initramfs.cpio.gz" "$log" "${timeout:-180}" \
 		sg.scenario="$name" sg.backend="$b" $extra)
 	verdict=$(python3 "$top/tests/lib/oracle.py" "$scenario" "$log" "$status")

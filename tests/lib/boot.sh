@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # boot.sh ARCH KERNEL INITRD LOG TIMEOUT_S KERNEL_ARGS...
 #
-# Boot one guest under QEMU (TCG), console on the serial port into LOG. The
-# guest powers off at the end of its scenario; a panic exits QEMU at once
-# (panic=-1 with -no-reboot). Prints how it ended: exited or timeout.
+# Boot one guest under QEMU (TCG), with $SG_SMP vCPUs (default 2), console on
+# the serial port into LOG. The guest powers off at the end of its scenario;
+# a panic exits QEMU at once (panic=-1 with -no-reboot). Prints how it ended:
+# exited or timeout.
 set -uo pipefail
 arch=$1 kernel=$2 initrd=$3 log=$4 tmo=$5
 shift 5
@@ -24,7 +25,7 @@ arm64)
 	;;
 esac
 
-timeout --foreground -k 5 "$tmo" "${qemu[@]}" -smp 2 -m 1G \
+timeout --foreground -k 5 "$tmo" "${qemu[@]}" -smp "${SG_SMP:-2}" -m 1G \
 	-display none -monitor none -serial stdio -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=$console panic=-1 $*" </dev/null >"$log" 2>&1
