@@ -9,8 +9,10 @@
 
 #include <linux/cpu.h>
 #include <linux/hrtimer.h>
+#include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/string.h>
+#include <linux/timer.h>
 #include <linux/timerqueue.h>
 #include <linux/tracepoint.h>
 
@@ -214,6 +216,88 @@ static unsigned int track_armed_hrtimers(void)
 	return nr;
 }
 
+/*
+ * The events, checked once attached: on each online CPU an hrtimer and a
+ * timer_list of slubguard's own are armed and cancelled, and the registry
+ * must have followed each step. A probe that is registered but never
+ * called (a jump label not seen patched on some CPU) would otherwise leave
+ * every timer of that kind unseen for as long as slubguard runs, in
+ * silence.
+ */
+struct sg_selftest {
+	struct hrtimer ht;
+	struct timer_list tl;
+	const char *silent;	/* the first event that was not seen */
+};
+
+static enum hrtimer_restart selftest_ht_fn(struct hrtimer *t)
+{
+	return HRTIMER_NORESTART;
+}
+
+static void selftest_tl_fn(struct timer_list *t)
+{
+}
+
+static bool tracked(const void *obj)
+{
+	struct sg_hit hit;
+
+	return sg_registry_find(obj, 1, &hit, 1);
+}
+
+/* On the CPU under test, interrupts off; they expire in an hour. */
+static void selftest_cpu(void *info)
+{
+	struct sg_selftest *st = info;
+
+	hrtimer_start(&st->ht, ms_to_ktime(3600 * MSEC_PER_SEC), HRTIMER_MODE_REL_PINNED);
+	mod_timer(&st->tl, jiffies + 3600 * HZ);
+	if (!tracked(&st->ht))
+		st->silent = "hrtimer_start";
+	else if (!tracked(&st->tl))
+		st->silent = "timer_start";
+	hrtimer_try_to_cancel(&st->ht);
+	del_timer(&st->tl);
+	if (st->silent)
+		return;
+	if (tracked(&st->ht))
+		st->silent = "hrtimer_cancel";
+	else if (tracked(&st->tl))
+		st->silent = "timer_cancel";
+}
+
+/*
+ * Return: 0, or -EIO after saying which event was not seen where, or
+ * -ENOMEM.
+ */
+static int selftest(void)
+{
+	struct sg_selftest *st = kzalloc(sizeof(*st), GFP_KERNEL);
+	int cpu, ret = 0;
+
+	if (!st)
+		return -ENOMEM;
+	hrtimer_init(&st->ht, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
+	st->ht.function = selftest_ht_fn;
+	timer_setup(&st->tl, selftest_tl_fn, TIMER_PINNED);
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		if (smp_call_function_single(cpu, selftest_cpu, st, 1) || st->silent) {
+			pr_warn("timer events: %s is attached but did not reach slubguard on CPU %d\n",
+				st->silent ?: "the test", cpu);
+			ret = -EIO;
+			break;
+		}
+	}
+	cpus_read_unlock();
+	/* What a silent cancel event left behind. */
+	sg_untrack(&st->ht, SG_STAMP_ANY);
+	sg_untrack(&st->tl, SG_STAMP_ANY);
+	kfree(st);
+	return ret;
+}
+
 /**
  * sg_tracepoints_init() - find the events slubguard attaches to
  *
@@ -233,15 +317,7 @@ int sg_tracepoints_init(void)
 	return 0;
 }
 
-/**
- * sg_tracepoints_start() - attach the probes, then learn what is armed
- * @when:	"load" or "enabling", for the log
- *
- * Process context.
- *
- * Return: 0, or the negative errno of the probe that failed (none is left).
- */
-int sg_tracepoints_start(const char *when)
+static int attach_all(void)
 {
 	unsigned int i;
 	int ret;
@@ -254,6 +330,38 @@ int sg_tracepoints_start(const char *when)
 			return ret;
 		}
 		sg_tps[i].attached = true;
+	}
+	return 0;
+}
+
+/**
+ * sg_tracepoints_start() - attach the probes, check them, learn what is armed
+ * @when:	"load" or "enabling", for the log
+ *
+ * A probe that does not fire is attached once more (which patches its
+ * event's jump labels again, where slubguard is their only user); if it
+ * still does not, slubguard refuses to run blind.
+ *
+ * Process context.
+ *
+ * Return: 0, or a negative errno (no probe is left attached).
+ */
+int sg_tracepoints_start(const char *when)
+{
+	int ret, tries = 2;
+
+	do {
+		ret = attach_all();
+		if (ret)
+			return ret;
+		ret = selftest();
+		if (ret)
+			detach_all();
+	} while (ret == -EIO && --tries);
+	if (ret) {
+		if (ret == -EIO)
+			pr_err("timer events do not reach slubguard; not enabled\n");
+		return ret;
 	}
 	pr_info("%u hrtimers were armed before %s; tracking them\n", track_armed_hrtimers(), when);
 	return 0;
