@@ -66,9 +66,13 @@ dmesg_mark() {
 	echo "<7>slubguard-guest-mark $(cat /tmp/dmesg.mark)" >/dev/kmsg
 }
 
-# The kernel log since the last mark.
+# The kernel log since the last mark; all of it before the first mark.
 dmesg_since_mark() {
-	klog | awk -v m="slubguard-guest-mark $(cat /tmp/dmesg.mark)" 'seen; $0 == m { seen = 1 }'
+	if [ -f /tmp/dmesg.mark ]; then
+		klog | awk -v m="slubguard-guest-mark $(cat /tmp/dmesg.mark)" 'seen; $0 == m { seen = 1 }'
+	else
+		klog
+	fi
 }
 
 # dmesg_has REGEX: the log since the mark has a line matching REGEX.
