@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) "slubguard: " fmt
 
+#include <linux/cpu.h>
 #include <linux/kallsyms.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -483,6 +484,94 @@ static int attach(const struct sg_backend *backend, unsigned int i)
 	return 0;
 }
 
+static void detach(const struct sg_backend *backend, unsigned int i);
+
+/*
+ * The two hottest hooks, checked once attached: on each online CPU, a
+ * kfree() and a kmem_cache_free() must reach the handler (this CPU's count
+ * of frees checked moves). A hook registered but not run on some CPU (its
+ * patched call not seen there) would leave every free there unchecked, in
+ * silence.
+ */
+struct sg_hook_test {
+	struct kmem_cache *cache;
+	const char *silent;	/* the first function whose hook did not run */
+};
+
+static unsigned long frees_checked_here(void)
+{
+	return this_cpu_read(sg_counters[SG_STAT_FREES_CHECKED]);
+}
+
+/* On the CPU under test, interrupts off: no other free counts meanwhile. */
+static void hook_test_cpu(void *info)
+{
+	struct sg_hook_test *ht = info;
+	unsigned long before = frees_checked_here();
+	void *p = kmalloc(16, GFP_ATOMIC | __GFP_NOWARN);
+
+	if (p) {
+		kfree(p);
+		if (frees_checked_here() == before) {
+			ht->silent = "kfree";
+			return;
+		}
+	}
+	before = frees_checked_here();
+	p = kmem_cache_alloc(ht->cache, GFP_ATOMIC | __GFP_NOWARN);
+	if (p) {
+		kmem_cache_free(ht->cache, p);
+		if (frees_checked_here() == before)
+			ht->silent = "kmem_cache_free";
+	}
+}
+
+/* Return: NULL, or the function whose hook did not run on some CPU. */
+static const char *hook_test(void)
+{
+	struct sg_hook_test ht = { };
+	int cpu;
+
+	ht.cache = kmem_cache_create("slubguard_hook_test", 16, 0, 0, NULL);
+	if (!ht.cache)
+		return NULL;
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		smp_call_function_single(cpu, hook_test_cpu, &ht, 1);
+		if (ht.silent) {
+			pr_warn("%s is hooked but its hook did not run on CPU %d\n", ht.silent, cpu);
+			break;
+		}
+	}
+	cpus_read_unlock();
+	kmem_cache_destroy(ht.cache);
+	return ht.silent;
+}
+
+/*
+ * After the free path is hooked: check, and if a hook is silent, hook it
+ * all once more (its call is patched again) and check again.
+ *
+ * Return: 0, or -EIO (the caller unhooks).
+ */
+static int hooks_check(const struct sg_backend *backend)
+{
+	unsigned int i;
+
+	if (!hook_test())
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++)
+		if (sg_hooks[i].live && !sg_hooks[i].always)
+			detach(backend, i);
+	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++)
+		if (!sg_hooks[i].live && attach(backend, i))
+			return -EIO;
+	if (!hook_test())
+		return 0;
+	pr_err("the free path does not reach slubguard; not enabled\n");
+	return -EIO;
+}
+
 static void detach(const struct sg_backend *backend, unsigned int i)
 {
 	backend->detach(&sg_hooks[i], slot_of(backend, i));
@@ -553,7 +642,10 @@ int sg_hooks_resume(void)
 			return ret;
 		}
 	}
-	return 0;
+	ret = hooks_check(sg_backend);
+	if (ret)
+		sg_hooks_pause();
+	return ret;
 }
 
 static void detach_all(const struct sg_backend *backend)
@@ -589,6 +681,13 @@ int sg_hooks_init(const struct sg_backend *backend, bool enabled)
 		if (!enabled && !sg_hooks[i].always)
 			continue;
 		ret = attach(backend, i);
+		if (ret) {
+			detach_all(backend);
+			return ret;
+		}
+	}
+	if (enabled) {
+		ret = hooks_check(backend);
 		if (ret) {
 			detach_all(backend);
 			return ret;
