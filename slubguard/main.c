@@ -364,6 +364,22 @@ module_param_cb(quarantine_ms, &quarantine_ms_param_ops, &sg_quarantine_ms, 0444
 MODULE_PARM_DESC(quarantine_ms, "quarantine: most ms an object is held");
 module_param_cb(poison, &poison_param_ops, &sg_poison, 0444);
 MODULE_PARM_DESC(poison, "quarantine: fill held objects with a pattern, check it on release: 0 (default) or 1");
+static int tracker_max_param_set(const char *val, const struct kernel_param *kp)
+{
+	int ret = sg_parse_uint(val, SG_TRACKER_MAX_MIN, SG_TRACKER_MAX, &sg_tracker_max);
+
+	if (ret)
+		pr_err("tracker_max=%s: must be a number of trackers from %u to %u\n",
+		       val, SG_TRACKER_MAX_MIN, SG_TRACKER_MAX);
+	return ret;
+}
+
+static const struct kernel_param_ops tracker_max_param_ops = {
+	.set = tracker_max_param_set,
+	.get = param_get_uint,
+};
+module_param_cb(tracker_max, &tracker_max_param_ops, &sg_tracker_max, 0444);
+MODULE_PARM_DESC(tracker_max, "most trackers (48 bytes each, allocated by the page) for armed timers and held objects (default 1048576)");
 static const struct kernel_param_ops report_limit_param_ops = {
 	.set = report_limit_param_set,
 	.get = param_get_uint,

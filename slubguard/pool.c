@@ -20,9 +20,19 @@
 
 #include "slubguard.h"
 
-#define SG_POOL_LOW		256	/* below this many free nodes, refill */
-#define SG_POOL_TARGET		1024	/* refill up to this many free */
-#define SG_POOL_MAX		(1U << 20) /* never allocate more than this */
+/*
+ * Below this many free nodes, refill, up to the target; both grow with the
+ * pool, so that a burst of arms (a million timers armed in a loop) finds
+ * the pool growing ahead of it rather than a page at a time behind it.
+ */
+#define SG_POOL_LOW		256
+#define SG_POOL_TARGET		1024
+
+/*
+ * The most nodes allocated, free or in use (tracker_max, read at load), in
+ * whole pages: the first page always, no page past it.
+ */
+unsigned int sg_tracker_max = SG_TRACKER_MAX;
 
 struct sg_node {
 	struct hlist_node free;
@@ -48,12 +58,23 @@ static struct sg_pool {
 	.pages	= LIST_HEAD_INIT(sg_pool.pages),
 };
 
+static unsigned int pool_low(void)
+{
+	return max(SG_POOL_LOW, sg_pool.nr_total / 8);
+}
+
+static unsigned int pool_target(void)
+{
+	return max(SG_POOL_TARGET, sg_pool.nr_total / 2);
+}
+
 static void pool_refill_fn(struct work_struct *work);
 static DECLARE_WORK(sg_refill_work, pool_refill_fn);
 
+/* Unbound: another CPU may refill while the one arming goes on arming. */
 static void pool_kick_fn(struct irq_work *work)
 {
-	schedule_work(&sg_refill_work);
+	queue_work(system_unbound_wq, &sg_refill_work);
 }
 static DEFINE_IRQ_WORK(sg_refill_kick, pool_kick_fn);
 
@@ -68,8 +89,8 @@ static void pool_refill_fn(struct work_struct *work)
 		unsigned int i;
 
 		raw_spin_lock_irqsave(&sg_pool.lock, flags);
-		if (sg_pool.nr_free >= SG_POOL_TARGET ||
-		    sg_pool.nr_total + per_page > SG_POOL_MAX) {
+		if (sg_pool.nr_free >= pool_target() ||
+		    (sg_pool.nr_total && sg_pool.nr_total + per_page > sg_tracker_max)) {
 			raw_spin_unlock_irqrestore(&sg_pool.lock, flags);
 			return;
 		}
@@ -118,7 +139,7 @@ bool sg_cpu_refill(struct sg_cpu_nodes *c)
 	move_nodes(&sg_pool.free, &c->free, nr);
 	sg_pool.nr_free -= nr;
 	c->nr += nr;
-	low = sg_pool.nr_free < SG_POOL_LOW;
+	low = sg_pool.nr_free < pool_low();
 	raw_spin_unlock(&sg_pool.lock);
 
 	if (low)

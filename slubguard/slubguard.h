@@ -130,6 +130,11 @@ int sg_set_enabled(bool on);
  * the pool a batch at a time, so that arming and disarming a timer takes no
  * shared lock. With interrupts off, nothing else on the CPU touches them.
  */
+/* tracker_max: the most pool nodes (trackers and quarantine records). */
+#define SG_TRACKER_MAX_MIN	64
+#define SG_TRACKER_MAX		(1U << 20)
+extern unsigned int sg_tracker_max;
+
 #define SG_CPU_BATCH	32
 #define SG_CPU_MAX	(2 * SG_CPU_BATCH)
 
