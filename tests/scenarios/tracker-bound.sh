@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0
+# Trackers run out, and slubguard degrades predictably. With tracker_max=1024,
+# 3000 armed timer_lists (sg_bench hold=1) overflow the pool: the pool stays
+# within its bound, every arm it could not record is counted in
+# track_failures (shown by slubguardctl too), slubguard stays enabled, and
+# once the timers are gone it catches the seed's bug as before. Then
+# 1,000,000 armed timers with the default bound: each tracked or counted
+# (at most 1% lost to a refill that a tight loop outruns), memory as the
+# bound says, the free path still checked, and everything given back. Bad
+# tracker_max values refuse the load.
+#@ backends: ftrace
+#@ timeout: 600
+#@ allow: ^BUG: slubguard: free of armed hrtimer in sg_seed_exit\+
+
+ktap_plan 12
+for v in 63 1048577 -1 '' 12abc 0x400; do
+	modprobe slubguard tracker_max="$v" 2>/dev/null && { echo "loaded with tracker_max=$v"; rmmod slubguard; }
+done >/tmp/bad
+check "bad tracker_max values refuse the load" test ! -s /tmp/bad
+
+load_slubguard tracker_max=1024
+modprobe sg_bench n=10 armed=3000 hold=1
+cap=$(stat tracker_capacity) lost=$(stat track_failures) now=$(stat tracked)
+echo "slubguard-guest: 3000 armed, tracker_max 1024: capacity $cap, tracked $now, track_failures $lost, tracker_bytes $(stat tracker_bytes)"
+check "the pool stays within tracker_max ($cap)" test "$cap" -le 1024
+check "arms past the bound are counted ($lost)" test "$lost" -ge $((3000 - cap))
+check "the others are tracked ($now)" test "$now" -ge $((cap - 2 * 64 - 4))
+# System timers armed meanwhile fail too: the count can only grow.
+check "slubguardctl stats shows them" \
+	test "$(slubguardctl stats | awk '$1 == "track_failures" { print $2 }')" -ge "$lost"
+expect_eq "slubguard stays enabled" 1 "$(cat /sys/kernel/slubguard/enabled)"
+rmmod sg_bench
+modprobe sg_seed reuse=0
+rmmod sg_seed
+expect_eq "and catches the next bug" 1 "$(stat armed_frees)"
+rmmod slubguard
+
+# 1,000,000 armed timers, 64-byte objects, with the default bound, which
+# they nearly fill.
+load_slubguard
+t0=$(date +%s)
+modprobe sg_bench n=1000 armed=1000000 hold=1
+t1=$(date +%s)
+now=$(stat tracked) lost=$(stat track_failures) cap=$(stat tracker_capacity)
+bytes=$(stat tracker_bytes) checked=$(stat frees_checked)
+echo "slubguard-guest: 1000000 armed in $((t1 - t0)) s: tracked $now, track_failures $lost, capacity $cap, tracker_bytes $bytes"
+dmesg | grep 'sg_bench: kfree_at' | sed 's/^\[[^]]*\] /slubguard-guest: /'
+# Armed in a tight loop, the arms can outrun the pool's refill (a work):
+# those few are counted, never silent.
+check "every arm tracked or counted ($now + $lost)" test $((now + lost)) -ge 1000000
+check "at most 1% counted lost ($lost)" test "$lost" -le 10000
+# The bound in pages (85 trackers of 48 bytes in 4 KiB), plus the table's
+# 16384 buckets of 16 bytes.
+check "memory within the bound ($bytes bytes)" \
+	test "$bytes" -le $(((1048576 + 84) / 85 * 4096 + 16384 * 16))
+check "the free path was checked meanwhile ($checked)" test "$checked" -ge 1000
+rmmod sg_bench
+check "all given back once cancelled ($(stat tracked))" test "$(stat tracked)" -lt 1000
