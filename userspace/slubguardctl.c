@@ -385,13 +385,14 @@ static int set_policy(const char *name)
 		return EXIT_OK;
 	if (e != -EINVAL)
 		return write_error("policy", e);
+	/* The kernel knows the policies; a name it refuses is a usage error. */
 	if (read_policies(&pl))
-		return err("invalid policy '%s'", name);
+		return usage_error("invalid policy '%s'", name);
 	fprintf(stderr, PROG ": invalid policy '%s' (available:", name);
 	for (i = 0; i < pl.nr; i++)
 		fprintf(stderr, " %s", pl.names[i]);
-	fprintf(stderr, ")\n");
-	return EXIT_FAIL;
+	fprintf(stderr, ")\n\nTry '" PROG " --help'.\n");
+	return EXIT_USAGE;
 }
 
 static int cmd_policy(const struct cmd *c __maybe_unused, const char *arg)
@@ -490,8 +491,8 @@ static void usage(FILE *f)
 		"\nExit status:\n"
 		"  0  success\n"
 		"  1  failure (slubguard not loaded, permission denied,\n"
-		"     unreadable or invalid value, rejected write)\n"
-		"  2  usage error (unknown command or option, wrong arguments)\n");
+		"     unreadable value, rejected write)\n"
+		"  2  usage error (unknown command, option or policy, wrong arguments)\n");
 }
 
 static int check_module(void)

@@ -32,7 +32,7 @@ einval_on() {
 	printf '%s' "$2" | dd of="$SG/$1" 2>&1 | grep -q 'Invalid argument'
 }
 
-ktap_plan 57
+ktap_plan 58
 load_slubguard
 expect_eq "policy lists all, active in brackets" "[warn] panic quarantine" "$(cat $SG/policy)"
 check "policy accepts panic" try_write policy panic
@@ -162,9 +162,18 @@ expect_eq "slubguardctl policy" warn "$(slubguardctl policy)"
 check "slubguardctl sets a policy" slubguardctl policy panic
 expect_eq "sysfs sees it" "warn [panic] quarantine" "$(cat $SG/policy)"
 slubguardctl policy bogus 2>/tmp/err
-expect_eq "slubguardctl: bad policy exits 1" 1 "$?"
-slubguardctl frobnicate 2>/dev/null
-expect_eq "slubguardctl: usage error exits 2" 2 "$?"
+expect_eq "slubguardctl: bad policy is a usage error" 2 "$?"
+# Each bad command line: exit 2, a usage hint, and the policy unchanged.
+for args in frobnicate --bogus "stats extra" "status -x" "policy a b" "enable 1" \
+	"policy ''" "-j frobnicate" "--json=1 stats"; do
+	eval "slubguardctl $args" >/dev/null 2>/tmp/err
+	rc=$?
+	[ $rc = 2 ] && grep -q "Try 'slubguardctl --help'" /tmp/err ||
+		echo "slubguardctl $args: exit $rc: $(cat /tmp/err)"
+done >/tmp/bad
+cat /tmp/bad
+check "slubguardctl: every bad command line exits 2 with a usage hint" test ! -s /tmp/bad
+expect_eq "and changes nothing" "warn [panic] quarantine" "$(cat $SG/policy)"
 
 # enabled=1: hooked again; the seed's hrtimer, armed while disabled, is
 # found by the walk of the timer queues, and its free is caught.
