@@ -21,9 +21,11 @@
 #include "slubguard.h"
 
 /*
- * Below this many free nodes, refill, up to the target; both grow with the
- * pool, so that a burst of arms (a million timers armed in a loop) finds
- * the pool growing ahead of it rather than a page at a time behind it.
+ * Below this many free nodes, or an eighth of those in use, refill: up to
+ * this many free, or a quarter of those in use. The pool grows ahead of a
+ * burst of arms (a million timers armed in a loop) by a share of its size
+ * rather than a page at a time, and idles with at most a quarter spare
+ * (60 bytes per armed timer at most, with trackers of 48).
  */
 #define SG_POOL_LOW		256
 #define SG_POOL_TARGET		1024
@@ -58,14 +60,15 @@ static struct sg_pool {
 	.pages	= LIST_HEAD_INIT(sg_pool.pages),
 };
 
+/* Under the pool's lock. */
 static unsigned int pool_low(void)
 {
-	return max(SG_POOL_LOW, sg_pool.nr_total / 8);
+	return max(SG_POOL_LOW, (sg_pool.nr_total - sg_pool.nr_free) / 8);
 }
 
 static unsigned int pool_target(void)
 {
-	return max(SG_POOL_TARGET, sg_pool.nr_total / 2);
+	return max(SG_POOL_TARGET, (sg_pool.nr_total - sg_pool.nr_free) / 4);
 }
 
 static void pool_refill_fn(struct work_struct *work);
