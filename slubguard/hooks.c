@@ -549,27 +549,29 @@ static const char *hook_test(void)
 }
 
 /*
- * After the free path is hooked: check, and if a hook is silent, hook it
- * all once more (its call is patched again) and check again.
+ * After the free path is hooked: check, and while a hook is silent, hook it
+ * all again (its call is patched again) and check again, SG_SELFTEST_RETRIES
+ * times at most.
  *
  * Return: 0, or -EIO (the caller unhooks).
  */
 static int hooks_check(const struct sg_backend *backend)
 {
-	unsigned int i;
+	unsigned int i, tries;
 
-	if (!hook_test())
-		return 0;
-	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++)
-		if (sg_hooks[i].live && !sg_hooks[i].always)
-			detach(backend, i);
-	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++)
-		if (!sg_hooks[i].live && attach(backend, i))
+	for (tries = 0; hook_test(); tries++) {
+		if (tries == SG_SELFTEST_RETRIES) {
+			pr_err("the free path does not reach slubguard; not enabled\n");
 			return -EIO;
-	if (!hook_test())
-		return 0;
-	pr_err("the free path does not reach slubguard; not enabled\n");
-	return -EIO;
+		}
+		for (i = 0; i < ARRAY_SIZE(sg_hooks); i++)
+			if (sg_hooks[i].live && !sg_hooks[i].always)
+				detach(backend, i);
+		for (i = 0; i < ARRAY_SIZE(sg_hooks); i++)
+			if (!sg_hooks[i].live && attach(backend, i))
+				return -EIO;
+	}
+	return 0;
 }
 
 static void detach(const struct sg_backend *backend, unsigned int i)

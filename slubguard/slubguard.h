@@ -277,6 +277,14 @@ u64 sg_registry_bytes(void);
 unsigned int sg_registry_find(const void *start, size_t size,
 			      struct sg_hit *hits, unsigned int max);
 
+/*
+ * The events and the hooks are checked on every CPU once attached; a silent
+ * one is attached again at most this many times before the load (or the
+ * enabling) fails. Under QEMU's multi-threaded TCG (arm64) the emulated
+ * CPUs sometimes run a stale translation of freshly patched kernel text.
+ */
+#define SG_SELFTEST_RETRIES	2
+
 /* tracepoints.c: keeps the registry in step with the kernel's timer events. */
 int sg_tracepoints_init(void);
 int sg_tracepoints_start(const char *when);

@@ -338,9 +338,9 @@ static int attach_all(void)
  * sg_tracepoints_start() - attach the probes, check them, learn what is armed
  * @when:	"load" or "enabling", for the log
  *
- * A probe that does not fire is attached once more (which patches its
- * event's jump labels again, where slubguard is their only user); if it
- * still does not, slubguard refuses to run blind.
+ * While a probe does not fire, all are attached again (which patches their
+ * events' jump labels again, where slubguard is their only user), up to
+ * SG_SELFTEST_RETRIES times; then slubguard refuses to run blind.
  *
  * Process context.
  *
@@ -348,7 +348,7 @@ static int attach_all(void)
  */
 int sg_tracepoints_start(const char *when)
 {
-	int ret, tries = 2;
+	int ret, tries = 1 + SG_SELFTEST_RETRIES;
 
 	do {
 		ret = attach_all();
