@@ -22,20 +22,41 @@
  * The two states are read the way hrtimer_active() reads them, under the
  * base's sequence count: read one at a time, a timer being re-enqueued on
  * another CPU at that moment can look neither queued (read before) nor
- * running (read after). The base is reached through the object, which may
- * be memory reused for something else: it is first read without faulting.
+ * running (read after). But not by hrtimer_active() itself: the base is
+ * reached through the object, which may be memory reused for something
+ * else (a dead task's stack, freed by vfree(), where a sleeper's hrtimer
+ * was), and a "sequence count" there may be odd for ever. hrtimer_active()
+ * would spin on it with preemption off (seen: a soft lockup in the stress
+ * test). So the base is read without faulting, each time, and an odd count
+ * is waited for SG_SEQ_SPINS times at most; a real writer holds it odd for
+ * a few instructions, under the base's lock with interrupts off.
  */
+#define SG_SEQ_SPINS	100000
+
 static bool hrtimer_armed(const void *obj)
 {
 	const struct hrtimer *t = obj;
-	struct hrtimer_clock_base *base = READ_ONCE(t->base);
+	struct hrtimer_clock_base *base;
 	struct hrtimer_cpu_base *cpu_base;
-	unsigned int cpu;
+	unsigned int cpu, seq, spins;
+	bool active = false;
 
-	if (copy_from_kernel_nofault(&cpu_base, &base->cpu_base, sizeof(cpu_base)) ||
-	    copy_from_kernel_nofault(&cpu, &cpu_base->cpu, sizeof(cpu)))
-		return false;
-	if (!hrtimer_active(t))
+	for (spins = 0; spins < SG_SEQ_SPINS; spins++) {
+		base = READ_ONCE(t->base);
+		if (copy_from_kernel_nofault(&cpu_base, &base->cpu_base, sizeof(cpu_base)) ||
+		    copy_from_kernel_nofault(&cpu, &cpu_base->cpu, sizeof(cpu)))
+			return false;
+		seq = raw_read_seqcount(&base->seq);
+		if (seq & 1) {
+			cpu_relax();
+			continue;
+		}
+		active = READ_ONCE(t->state) != HRTIMER_STATE_INACTIVE ||
+			 READ_ONCE(base->running) == t;
+		if (active || (!read_seqcount_retry(&base->seq, seq) && base == READ_ONCE(t->base)))
+			break;
+	}
+	if (!active)
 		return false;
 	/*
 	 * Running here: this is its callback, or what interrupted it. Neither
