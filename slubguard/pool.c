@@ -31,8 +31,8 @@
 #define SG_POOL_TARGET		1024
 
 /*
- * The most nodes allocated, free or in use (tracker_max, read at load), in
- * whole pages: the first page always, no page past it.
+ * The most nodes allocated, free or in use (tracker_max, read at load); the
+ * last page is used in part when the bound falls inside it.
  */
 unsigned int sg_tracker_max = SG_TRACKER_MAX;
 
@@ -86,14 +86,14 @@ static void pool_refill_fn(struct work_struct *work)
 	const unsigned int per_page = PAGE_SIZE / sizeof(struct sg_node);
 
 	for (;;) {
+		unsigned int i, nr;
 		struct sg_node *n;
 		struct page *page;
 		unsigned long flags;
-		unsigned int i;
 
 		raw_spin_lock_irqsave(&sg_pool.lock, flags);
-		if (sg_pool.nr_free >= pool_target() ||
-		    (sg_pool.nr_total && sg_pool.nr_total + per_page > sg_tracker_max)) {
+		nr = min(per_page, sg_tracker_max - sg_pool.nr_total);
+		if (sg_pool.nr_free >= pool_target() || !nr) {
 			raw_spin_unlock_irqrestore(&sg_pool.lock, flags);
 			return;
 		}
@@ -104,12 +104,13 @@ static void pool_refill_fn(struct work_struct *work)
 			return;
 		n = page_address(page);
 
+		/* Only this work adds nodes: @nr still fits. */
 		raw_spin_lock_irqsave(&sg_pool.lock, flags);
 		list_add(&page->lru, &sg_pool.pages);
-		for (i = 0; i < per_page; i++)
+		for (i = 0; i < nr; i++)
 			hlist_add_head(&n[i].free, &sg_pool.free);
-		sg_pool.nr_free += per_page;
-		sg_pool.nr_total += per_page;
+		sg_pool.nr_free += nr;
+		sg_pool.nr_total += nr;
 		raw_spin_unlock_irqrestore(&sg_pool.lock, flags);
 	}
 }
