@@ -27,25 +27,31 @@
  * else (a dead task's stack, freed by vfree(), where a sleeper's hrtimer
  * was), and a "sequence count" there may be odd for ever. hrtimer_active()
  * would spin on it with preemption off (seen: a soft lockup in the stress
- * test). So the base is read without faulting, each time, and an odd count
- * is waited for SG_SEQ_SPINS times at most; a real writer holds it odd for
- * a few instructions, under the base's lock with interrupts off.
+ * test). So each base met is first read without faulting, at both ends of
+ * what is read of it, and an odd count is waited for SG_SEQ_SPINS times at
+ * most; a real writer holds it odd for a few instructions, under the base's
+ * lock with interrupts off.
  */
 #define SG_SEQ_SPINS	100000
 
 static bool hrtimer_armed(const void *obj)
 {
 	const struct hrtimer *t = obj;
-	struct hrtimer_clock_base *base;
+	struct hrtimer_clock_base *base, *checked = NULL;
 	struct hrtimer_cpu_base *cpu_base;
+	struct hrtimer *running;
 	unsigned int cpu, seq, spins;
 	bool active = false;
 
 	for (spins = 0; spins < SG_SEQ_SPINS; spins++) {
 		base = READ_ONCE(t->base);
-		if (copy_from_kernel_nofault(&cpu_base, &base->cpu_base, sizeof(cpu_base)) ||
-		    copy_from_kernel_nofault(&cpu, &cpu_base->cpu, sizeof(cpu)))
-			return false;
+		if (!checked || base != checked) {
+			if (copy_from_kernel_nofault(&cpu_base, &base->cpu_base, sizeof(cpu_base)) ||
+			    copy_from_kernel_nofault(&running, &base->running, sizeof(running)) ||
+			    copy_from_kernel_nofault(&cpu, &cpu_base->cpu, sizeof(cpu)))
+				return false;
+			checked = base;
+		}
 		seq = raw_read_seqcount(&base->seq);
 		if (seq & 1) {
 			cpu_relax();
