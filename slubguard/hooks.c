@@ -486,6 +486,32 @@ static int attach(const struct sg_backend *backend, unsigned int i)
 
 static void detach(const struct sg_backend *backend, unsigned int i);
 
+/* Every hook but those that stay while disabled. */
+static void unhook(const struct sg_backend *backend)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++)
+		if (sg_hooks[i].live && !sg_hooks[i].always)
+			detach(backend, i);
+}
+
+/* Every hook not attached. Return: 0, or the first errno (the rest stay). */
+static int hook_rest(const struct sg_backend *backend)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++) {
+		if (sg_hooks[i].live)
+			continue;
+		ret = attach(backend, i);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /*
  * The two hottest hooks, checked once attached: on each online CPU, a
  * kfree() and a kmem_cache_free() must reach the handler (this CPU's count
@@ -572,19 +598,16 @@ static const char *hook_test(const struct sg_backend *backend)
  */
 static int hooks_check(const struct sg_backend *backend)
 {
-	unsigned int i, tries;
+	unsigned int tries;
 
 	for (tries = 0; hook_test(backend); tries++) {
 		if (tries == SG_SELFTEST_RETRIES) {
 			pr_err("the free path does not reach slubguard; not enabled\n");
 			return -EIO;
 		}
-		for (i = 0; i < ARRAY_SIZE(sg_hooks); i++)
-			if (sg_hooks[i].live && !sg_hooks[i].always)
-				detach(backend, i);
-		for (i = 0; i < ARRAY_SIZE(sg_hooks); i++)
-			if (!sg_hooks[i].live && attach(backend, i))
-				return -EIO;
+		unhook(backend);
+		if (hook_rest(backend))
+			return -EIO;
 	}
 	return 0;
 }
@@ -639,11 +662,7 @@ static u64 missed_by(const struct sg_backend *backend)
  */
 void sg_hooks_pause(void)
 {
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++)
-		if (sg_hooks[i].live && !sg_hooks[i].always)
-			detach(sg_backend, i);
+	unhook(sg_backend);
 }
 
 /**
@@ -653,21 +672,12 @@ void sg_hooks_pause(void)
  */
 int sg_hooks_resume(void)
 {
-	unsigned int i;
-	int ret;
+	int ret = hook_rest(sg_backend);
 
-	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++) {
-		if (sg_hooks[i].live)
-			continue;
-		ret = attach(sg_backend, i);
-		if (ret) {
-			sg_hooks_pause();
-			return ret;
-		}
-	}
-	ret = hooks_check(sg_backend);
+	if (!ret)
+		ret = hooks_check(sg_backend);
 	if (ret)
-		sg_hooks_pause();
+		unhook(sg_backend);
 	return ret;
 }
 
