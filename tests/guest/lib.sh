@@ -89,6 +89,14 @@ wait_stat() {
 	done
 }
 
+# slab_active CACHE: objects of CACHE in use, from /proc/slabinfo. SLUB counts
+# every object of a CPU's current slab as in use, so the cache is shrunk
+# first: that flushes the CPU slabs and frees empty ones.
+slab_active() {
+	echo 1 >"/sys/kernel/slab/$1/shrink"
+	awk -v c="$1" '$1 == c { print $2 }' /proc/slabinfo
+}
+
 load_slubguard() {
 	modprobe slubguard backend="$SG_BACKEND" "$@"
 }

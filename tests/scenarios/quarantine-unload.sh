@@ -8,21 +8,13 @@
 #@ reject: still has objects|Objects remaining
 #@ allow: ^BUG: slubguard: free of armed timer_list in sg_many_init\+
 
-# Objects of sg_many_obj in use, from /proc/slabinfo. SLUB counts every
-# object of a CPU's current slab as in use, so shrink the cache first: that
-# flushes the CPU slabs and frees empty ones, leaving the true count.
-active() {
-	echo 1 >/sys/kernel/slab/sg_many_obj/shrink
-	awk '$1 == "sg_many_obj" { print $2 }' /proc/slabinfo
-}
-
 ktap_plan 5
 load_slubguard policy=quarantine quarantine_ms=600000
 modprobe sg_many
 expect_eq "8 objects held" "8 8192" "$(stat quarantine_held) $(stat quarantine_bytes)"
-expect_eq "the cache counts them in use" 8 "$(active)"
+expect_eq "the cache counts them in use" 8 "$(slab_active sg_many_obj)"
 rmmod slubguard
 check "slubguard is gone" test ! -d /sys/kernel/slubguard
-expect_eq "the cache got every object back" 0 "$(active)"
+expect_eq "the cache got every object back" 0 "$(slab_active sg_many_obj)"
 rmmod sg_many
 check "the cache is destroyed" sh -c "! grep -q '^sg_many_obj ' /proc/slabinfo"
