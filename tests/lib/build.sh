@@ -18,7 +18,10 @@ out=$cache/build/$series-$arch
 src=$out/src
 mkdir -p "$src"
 # Only the sources: the build products of other targets must not leak in.
-rsync -a --delete --exclude='.cache' --exclude='.git' --exclude='*.o' --exclude='*.ko' \
+# A changed file gets the time of the copy, not its own: make must see it
+# newer than the objects, even if they were built after it was written
+# (from another tree sharing SG_CACHE, or after a checkout of older files).
+rsync -rlp --checksum --delete --exclude='.cache' --exclude='.git' --exclude='*.o' --exclude='*.ko' \
 	--exclude='*.mod*' --exclude='.*.cmd' --exclude='userspace/slubguardctl' \
 	--exclude='modules.order' --exclude='Module.symvers' --exclude='tests/out' \
 	"$top/" "$src/"
