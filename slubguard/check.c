@@ -89,7 +89,7 @@ static bool forget_queued(const void *obj)
  */
 static bool hit_is_live(const struct sg_hit *hit)
 {
-	return hit->kind->debug_hint(hit->obj) == hit->hint && hit->kind->is_armed(hit->obj);
+	return hit->kind->debug_hint(hit->obj) == hit->hint && hit->kind->is_armed(hit->obj, hit->stamp);
 }
 
 /* In the order they lie in the object: the report reads like its layout. */
@@ -156,7 +156,7 @@ noinline enum sg_verdict sg_check_free(const struct sg_free *free)
 	for (i = 0, live = 0; i < nr; i++) {
 		if (!hit_is_live(&hits[i])) {
 			/* The object is going away: so does what was left of it. */
-			if (!hits[i].kind->is_armed(hits[i].obj))
+			if (!hits[i].kind->is_armed(hits[i].obj, hits[i].stamp))
 				sg_untrack(hits[i].obj, SG_STAMP_ANY);
 			sg_count(SG_STAT_STALE_SKIPPED);
 			continue;

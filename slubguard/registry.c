@@ -74,6 +74,23 @@ void sg_untrack(const void *obj, u64 stamp)
 	local_irq_restore(flags);
 }
 
+/* @obj's stamp now, or SG_STAMP_ANY if it has no entry; in any context. */
+u64 sg_registry_stamp(const void *obj)
+{
+	struct sg_bucket *b = sg_bucket_of(obj);
+	struct sg_tracker *t;
+	unsigned long flags;
+	u64 stamp;
+
+	local_irq_save(flags);
+	hlist_bl_lock(&b->head);
+	t = sg_lookup(b, obj);
+	stamp = t ? t->stamp : SG_STAMP_ANY;
+	hlist_bl_unlock(&b->head);
+	local_irq_restore(flags);
+	return stamp;
+}
+
 /* sg_registry_maybe() for the whole chunks inside a large range. */
 bool sg_registry_maybe_within(unsigned long first, unsigned long last)
 {
@@ -109,6 +126,7 @@ static unsigned int find_in_bucket(struct sg_bucket *b, unsigned long start,
 		hits[nr].kind = t->kind;
 		hits[nr].obj = t->obj;
 		hits[nr].hint = t->hint;
+		hits[nr].stamp = t->stamp;
 		nr++;
 	}
 	hlist_bl_unlock(&b->head);

@@ -22,7 +22,9 @@
  *		time, so memory reused for something else never matches
  * @kind:	what @obj is
  * @stamp:	a value the tracker of @kind gives at arm time (the hrtimer's
- *		expiry), compared when an expiry may remove the entry
+ *		expiry, then a fired stamp as its callback runs and returns),
+ *		compared when an expiry may remove the entry and when a free
+ *		finds it
  */
 struct sg_tracker {
 	struct hlist_bl_node node;

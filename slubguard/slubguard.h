@@ -72,7 +72,8 @@ u64 sg_stat_read(enum sg_stat stat);
  * @timer_fn:	for kinds armed as a timer_list with a timer function of
  *		their own (delayed_work_timer_fn()): that function, which
  *		tells them apart at the shared arm event
- * @is_armed:	reads the live object: true if the kernel has it queued
+ * @is_armed:	reads the live object: true if the kernel has it queued; the
+ *		second argument is the entry's stamp when it was found
  * @debug_hint:	the callback the object will run; also its fingerprint, so a
  *		registry entry left behind by reused memory never matches
  * @expires_ns:	nanoseconds until it fires (negative if overdue); NULL for
@@ -91,7 +92,7 @@ struct sg_kind {
 	enum sg_stat stat;
 	unsigned int outer_offset;
 	void (*timer_fn)(struct timer_list *timer);
-	bool (*is_armed)(const void *obj);
+	bool (*is_armed)(const void *obj, u64 stamp);
 	void *(*debug_hint)(const void *obj);
 	s64 (*expires_ns)(const void *obj);
 	bool (*disarm)(void *obj);
@@ -193,11 +194,13 @@ void sg_pool_exit(void);
  * @kind:	what it is
  * @obj:	where it is
  * @hint:	the callback recorded when it was armed
+ * @stamp:	its entry's stamp (struct sg_tracker)
  */
 struct sg_hit {
 	const struct sg_kind *kind;
 	const void *obj;
 	void *hint;
+	u64 stamp;
 };
 
 /**
@@ -264,14 +267,25 @@ void sg_untrack(const void *obj, u64 stamp);
 void __sg_restamp(const void *obj, u64 max_stamp, u64 stamp);
 void sg_restamp(const void *obj, u64 max_stamp, u64 stamp);
 /*
- * Stamps other than an hrtimer's expiry (a time since boot, in ns, far above
- * these): its callback runs now; its callback has returned on a CPU, in a
- * context (0: hard interrupt, 1: softirq), and it is not known yet whether
- * the timer is enqueued again.
+ * Stamps other than an hrtimer's expiry (a time since boot, in ns, at least
+ * SG_STAMP_FIRST_ARM): its callback runs now; its callback has returned on a
+ * CPU, in a context (0: hard interrupt, 1: softirq), and it is not known yet
+ * whether the timer is enqueued again. Either way the timer has not been
+ * armed since its callback was entered: an arm event would have restamped
+ * the entry with the new expiry.
  */
 #define SG_STAMP_FIRING		0
 #define SG_STAMP_EXITED(cpu, ctx) (1 + 2 * (u64)(cpu) + (ctx))
+#define SG_STAMP_FIRST_ARM	SG_STAMP_EXITED(NR_CPUS, 0)
 #define SG_STAMP_ANY		U64_MAX
+
+/* An entry whose hrtimer fired and was not armed since. */
+static inline bool sg_stamp_fired(u64 stamp)
+{
+	return stamp < SG_STAMP_FIRST_ARM;
+}
+
+u64 sg_registry_stamp(const void *obj);
 u64 sg_registry_tracked(void);
 u64 sg_registry_bytes(void);
 unsigned int sg_registry_find(const void *start, size_t size,

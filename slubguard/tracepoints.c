@@ -26,10 +26,15 @@
  * lock for them; those that may not (an hrtimer's expiry and its callback's
  * return in a softirq, a work starting) turn interrupts off themselves.
  */
+/* An hrtimer's stamp when armed: its expiry, above every fired stamp. */
+static u64 arm_stamp(const struct hrtimer *timer)
+{
+	return max_t(s64, hrtimer_get_softexpires_tv64(timer), SG_STAMP_FIRST_ARM);
+}
+
 static void probe_hrtimer_start(void *data, SG_HRTIMER_START_PROTO)
 {
-	sg_track(&sg_kind_hrtimer, timer, READ_ONCE(timer->function),
-		 hrtimer_get_softexpires_tv64(timer));
+	sg_track(&sg_kind_hrtimer, timer, READ_ONCE(timer->function), arm_stamp(timer));
 }
 
 static void probe_hrtimer_cancel(void *data, struct hrtimer *timer)
@@ -66,9 +71,9 @@ static DEFINE_PER_CPU(const void *, sg_hrtimer_exited[2]);
  * entry stays, marked as exited here, and goes at the next return on this
  * CPU in this context, if nothing armed the timer again meanwhile; its
  * expiry was over long before. A free before then still finds it, and the
- * check asks the timer itself whether it is armed (queued, or its expiry
- * still running on another CPU). @timer may be freed memory by now: only
- * its address is used.
+ * check asks the timer's base whether its callback still runs there (its
+ * own state is not believed: the memory may be reused by then, see
+ * types.c). @timer may be freed memory by now: only its address is used.
  */
 static void probe_hrtimer_expire_exit(void *data, struct hrtimer *timer)
 {
@@ -206,7 +211,7 @@ static unsigned int track_armed_hrtimers(void)
 				struct hrtimer *timer = container_of(node, struct hrtimer, node);
 
 				sg_track(&sg_kind_hrtimer, timer, READ_ONCE(timer->function),
-					 hrtimer_get_softexpires_tv64(timer));
+					 arm_stamp(timer));
 				nr++;
 			}
 		}

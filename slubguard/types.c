@@ -31,17 +31,24 @@
  * what is read of it, and an odd count is waited for SG_SEQ_SPINS times at
  * most; a real writer holds it odd for a few instructions, under the base's
  * lock with interrupts off.
+ *
+ * Once its callback was entered (@stamp says it fired), the timer is queued
+ * again only through an arm event, which restamps its entry first: its
+ * "queued" state is not believed without one. The entry of a sleeper that
+ * fired stays until its CPU runs another callback (tracepoints.c); the task
+ * may be gone by then and its stack freed, with other frames' bytes where
+ * the state was (seen: a report in delayed_vfree_work() under stress).
  */
 #define SG_SEQ_SPINS	100000
 
-static bool hrtimer_armed(const void *obj)
+static bool hrtimer_armed(const void *obj, u64 stamp)
 {
 	const struct hrtimer *t = obj;
 	struct hrtimer_clock_base *base, *checked = NULL;
 	struct hrtimer_cpu_base *cpu_base;
 	struct hrtimer *running;
+	bool queued = false, runs = false;
 	unsigned int cpu, seq, spins;
-	bool active = false;
 
 	for (spins = 0; spins < SG_SEQ_SPINS; spins++) {
 		base = READ_ONCE(t->base);
@@ -57,19 +64,28 @@ static bool hrtimer_armed(const void *obj)
 			cpu_relax();
 			continue;
 		}
-		active = READ_ONCE(t->state) != HRTIMER_STATE_INACTIVE ||
-			 READ_ONCE(base->running) == t;
-		if (active || (!read_seqcount_retry(&base->seq, seq) && base == READ_ONCE(t->base)))
+		queued = READ_ONCE(t->state) != HRTIMER_STATE_INACTIVE;
+		runs = READ_ONCE(base->running) == t;
+		if (queued || runs ||
+		    (!read_seqcount_retry(&base->seq, seq) && base == READ_ONCE(t->base)))
 			break;
 	}
-	if (!active)
+	if (queued && sg_stamp_fired(stamp)) {
+		/* Armed again since the entry was read? Its event came first. */
+		smp_rmb();
+		stamp = sg_registry_stamp(t);
+		queued = !sg_stamp_fired(stamp) && stamp != SG_STAMP_ANY;
+	}
+	if (queued)
+		return true;
+	if (!runs)
 		return false;
 	/*
 	 * Running here: this is its callback, or what interrupted it. Neither
 	 * can change while this runs, so these plain reads are stable.
 	 */
-	return hrtimer_is_queued((struct hrtimer *)t) || cpu != raw_smp_processor_id() ||
-	       READ_ONCE(base->running) != t || READ_ONCE(t->base) != base;
+	return cpu != raw_smp_processor_id() || READ_ONCE(base->running) != t ||
+	       READ_ONCE(t->base) != base;
 }
 
 static void *hrtimer_hint(const void *obj)
@@ -103,7 +119,7 @@ const struct sg_kind sg_kind_hrtimer = {
 	.disarm_wait	= hrtimer_disarm_wait,
 };
 
-static bool timer_list_armed(const void *obj)
+static bool timer_list_armed(const void *obj, u64 stamp)
 {
 	return timer_pending(obj);
 }
@@ -186,7 +202,7 @@ const struct sg_kind sg_kind_delayed_work = {
  * events (queued; started). A cancel has no event; the live re-check (still
  * pending, same function) keeps such an entry from ever being reported.
  */
-static bool work_armed(const void *obj)
+static bool work_armed(const void *obj, u64 stamp)
 {
 	return work_pending((struct work_struct *)obj);
 }
