@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kprobe backend: a kprobe at the entry of each hooked function. For kernels
- * with kprobes but no function tracer, such as Android GKI. A kprobe hit while
- * a handler runs is dropped by the kprobe core, so a handler never re-enters.
+ * with kprobes but no function tracer, such as Android GKI, where a kprobe
+ * is a breakpoint. A kprobe hit while a handler runs is dropped by the
+ * kprobe core, so a handler never re-enters.
  */
 #define pr_fmt(fmt) "slubguard: " fmt
 
@@ -37,43 +38,52 @@ static int sg_kprobe_handler(struct kprobe *kp, struct pt_regs *regs)
 NOKPROBE_SYMBOL(sg_kprobe_handler);
 
 /*
- * Where a kprobe at a function's entry is placed through ftrace (x86_64), the
- * kprobe core claims FTRACE_OPS_FL_IPMODIFY only for a kprobe with a
- * post-handler, hence this empty one. With the claim, the kernel refuses the
- * kprobe where a livepatch already diverts the function, and a later
- * livepatch where slubguard does, as with the ftrace backend. A breakpoint
- * kprobe (arm64) diverts before any ftrace user runs and needs no claim.
+ * A kprobe at a function's entry is placed through ftrace where the kernel
+ * can (x86_64 with a function tracer: CONFIG_KPROBES_ON_FTRACE). There its
+ * handler runs with interrupts on, and the kprobe core drops a hit while
+ * another kprobe's handler runs on the same CPU: a free in an interrupt
+ * that lands during another free's hook would not be checked (the stress
+ * scenario saw hundreds a second, and missed bad frees). The ftrace
+ * backend does the same job on such a kernel without dropping any, so
+ * backend=kprobe is refused there. Where a kprobe is a breakpoint (arm64,
+ * kernels without a function tracer), it is taken with interrupts masked
+ * and nothing nests.
  */
-static void sg_kprobe_post(struct kprobe *kp, struct pt_regs *regs, unsigned long flags)
+static int kprobe_usable(void)
 {
-}
-NOKPROBE_SYMBOL(sg_kprobe_post);
+	struct kprobe kp = { .symbol_name = "kfree" };
+	bool on_ftrace;
+	int ret;
 
-static int register_slot(struct sg_kprobe_slot *slot, bool claim)
-{
-	memset(&slot->kp, 0, sizeof(slot->kp));
-	slot->kp.symbol_name = slot->hook->symbol;
-	slot->kp.pre_handler = sg_kprobe_handler;
-	if (claim)
-		slot->kp.post_handler = sg_kprobe_post;
-	return register_kprobe(&slot->kp);
+	ret = register_kprobe(&kp);
+	if (ret) {
+		pr_err("backend=kprobe: no kprobe can be placed on kfree (%d)\n", ret);
+		return ret;
+	}
+	on_ftrace = kprobe_ftrace(&kp);
+	unregister_kprobe(&kp);
+	if (on_ftrace) {
+		pr_err("backend=kprobe: kprobes sit on ftrace on this kernel, where a free that interrupts another free's kprobe goes unchecked; use backend=ftrace\n");
+		return -EINVAL;
+	}
+	return 0;
 }
 
-/* If another ftrace user holds IPMODIFY, hook without: no quarantine. */
+/*
+ * A breakpoint diverts the call before any ftrace user runs, so a livepatch
+ * on the same function does not keep the quarantine out.
+ */
 static int kprobe_attach(struct sg_hook *hook, void *p)
 {
 	struct sg_kprobe_slot *slot = p;
 	int ret;
 
 	slot->hook = hook;
-	ret = register_slot(slot, true);
-	if (ret == -EBUSY) {
-		pr_warn("kprobe: %s is diverted by another ftrace user; hooking it without quarantine\n",
-			hook->symbol);
-		ret = register_slot(slot, false);
-	} else if (!ret) {
+	slot->kp.symbol_name = hook->symbol;
+	slot->kp.pre_handler = sg_kprobe_handler;
+	ret = register_kprobe(&slot->kp);
+	if (!ret)
 		hook->can_skip = true;
-	}
 	return ret;
 }
 
@@ -96,6 +106,7 @@ static unsigned long kprobe_missed(void *p)
 const struct sg_backend sg_backend_kprobe = {
 	.name		= "kprobe",
 	.slot_size	= sizeof(struct sg_kprobe_slot),
+	.usable		= kprobe_usable,
 	.attach		= kprobe_attach,
 	.detach		= kprobe_detach,
 	.missed		= kprobe_missed,

@@ -704,6 +704,11 @@ int sg_hooks_init(const struct sg_backend *backend, bool enabled)
 	unsigned int i;
 	int ret;
 
+	if (backend->usable) {
+		ret = backend->usable();
+		if (ret)
+			return ret;
+	}
 	for (i = 0; i < ARRAY_SIZE(sg_funcs); i++)
 		find_extent(&sg_funcs[i]);
 

@@ -346,6 +346,9 @@ struct sg_hook {
  * struct sg_backend - a way to run code before a kernel function
  * @name:	"ftrace" or "kprobe"
  * @slot_size:	bytes of per-hook state the backend needs
+ * @usable:	at load, before anything is attached: 0, or a negative errno
+ *		after saying why the backend is refused on this kernel; NULL
+ *		if always usable
  * @attach:	start running @hook's handler before its function, using
  *		@slot (zeroed) for its state, and set @hook->can_skip if the
  *		backend can make the call return at once; returns 0 or a
@@ -359,6 +362,7 @@ struct sg_hook {
 struct sg_backend {
 	const char *name;
 	size_t slot_size;
+	int (*usable)(void);
 	int (*attach)(struct sg_hook *hook, void *slot);
 	void (*detach)(struct sg_hook *hook, void *slot);
 	unsigned long (*missed)(void *slot);

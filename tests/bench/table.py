@@ -132,6 +132,10 @@ def main():
         print('%-36s %9d bytes  <= %d %s' % (
             'quarantine held after %d hits' % med('mem', 'quarantine_hits'), held, bound,
             'met' if ok else 'NOT MET'))
+    for p in PHASES:
+        if med(p, 'refused'):
+            print('%-36s slubguard refused to load (backend=kprobe: kprobes sit on ftrace here)'
+                  % ('phase ' + p))
     tf = [med(p, 'track_failures') for p in PHASES]
     print('%-36s %s' % ('track failures (per phase)', ' '.join(str(t) for t in tf)))
     print('%d budget line(s) not met' % failed)

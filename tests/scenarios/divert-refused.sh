@@ -2,10 +2,10 @@
 # When another ftrace user already diverts kfree() (as a livepatch would),
 # slubguard cannot make it return early through ftrace: it still hooks it to
 # report, but refuses policy=quarantine with a clear error, through sysfs and
-# at load, and the policy stays as it was. The kprobe backend on x86_64 sits
-# on ftrace too and is refused the same way; on arm64 a kprobe is a
-# breakpoint that diverts before any ftrace user runs, so quarantine works
-# there, and is shown to. Once slubguard holds the divert, a later
+# at load, and the policy stays as it was. The kprobe backend runs only
+# where a kprobe is a breakpoint (kprobe-refused), which diverts before any
+# ftrace user runs, so quarantine works there, and is shown to. Once
+# slubguard holds the divert, a later
 # livepatch-like user is the one refused; disabled, slubguard lets go of
 # it, and if a livepatch-like user comes in meanwhile, enabling slubguard
 # again under policy=quarantine is refused and it stays disabled.
@@ -18,7 +18,7 @@ check "a livepatch-like user owns kfree" modprobe sg_ipmodify
 dmesg_mark
 check "slubguard still loads" load_slubguard
 expect_eq "policy starts at warn" "[warn] panic quarantine" "$(cat $SG/policy)"
-if [ "$SG_BACKEND" = kprobe ] && [ "$(uname -m)" = aarch64 ]; then
+if [ "$SG_BACKEND" = kprobe ]; then
 	check "a breakpoint kprobe needs no ftrace divert" sh -c \
 		"! dmesg | grep -q 'diverted by another ftrace user'"
 	check "quarantine is accepted" sh -c "printf quarantine >$SG/policy"
@@ -29,13 +29,13 @@ if [ "$SG_BACKEND" = kprobe ] && [ "$(uname -m)" = aarch64 ]; then
 	check "and released at unload" dmesg_has '^slubguard: unloaded: released the 1 objects'
 else
 	check "the log says kfree cannot be diverted" dmesg_has \
-		"^slubguard: $SG_BACKEND: kfree is diverted by another ftrace user; hooking it without quarantine\$"
+		"^slubguard: ftrace: kfree is diverted by another ftrace user; hooking it without quarantine\$"
 	printf quarantine | dd of=$SG/policy 2>&1 | grep -q 'Device or resource busy'
 	expect_eq "quarantine refused with EBUSY" 0 "$?"
 	expect_eq "policy unchanged" "[warn] panic quarantine" "$(cat $SG/policy)"
 	rmmod slubguard
 	dmesg_mark
-	modprobe slubguard backend="$SG_BACKEND" policy=quarantine 2>/dev/null
+	modprobe slubguard policy=quarantine 2>/dev/null
 	expect_eq "policy=quarantine at load is refused" "1 no" \
 		"$? $( [ -d $SG ] && echo yes || echo no)"
 fi
@@ -44,7 +44,7 @@ fi
 # kernel keeps out any second IPMODIFY user (not needed for a breakpoint).
 rmmod sg_ipmodify
 load_slubguard
-if [ "$SG_BACKEND" = kprobe ] && [ "$(uname -m)" = aarch64 ]; then
+if [ "$SG_BACKEND" = kprobe ]; then
 	check "a later ftrace user still loads" modprobe sg_ipmodify
 else
 	check "a later livepatch-like user is refused" sh -c "! modprobe sg_ipmodify 2>/dev/null"
@@ -54,7 +54,7 @@ rmmod sg_ipmodify 2>/dev/null
 printf quarantine >$SG/policy
 printf 0 >$SG/enabled
 check "disabled, kfree is free for a livepatch-like user" modprobe sg_ipmodify
-if [ "$SG_BACKEND" = kprobe ] && [ "$(uname -m)" = aarch64 ]; then
+if [ "$SG_BACKEND" = kprobe ]; then
 	check "enabling under quarantine works (a breakpoint)" sh -c "printf 1 >$SG/enabled"
 	expect_eq "and it is enabled" 1 "$(cat $SG/enabled)"
 else

@@ -204,9 +204,9 @@ modprobe slubguard quarantine_ms=9 2>/dev/null && fails=1
 modprobe slubguard poison=yes 2>/dev/null && fails=1
 modprobe slubguard report_limit=-1 2>/dev/null && fails=1
 expect_eq "bad parameters refuse the load" "0 no" "$fails $( [ -d $SG ] && echo yes || echo no)"
-modprobe slubguard policy=panic enabled=0 backend=kprobe
+modprobe slubguard policy=panic enabled=0 backend="$SG_BACKEND"
 expect_eq "modprobe policy=panic" "warn [panic] quarantine" "$(cat $SG/policy)"
-expect_eq "modprobe enabled=0 backend=kprobe" "0 kprobe" "$(cat $SG/enabled) $(cat $SG/backend)"
+expect_eq "modprobe enabled=0 backend=$SG_BACKEND" "0 $SG_BACKEND" "$(cat $SG/enabled) $(cat $SG/backend)"
 rmmod slubguard
 modprobe slubguard policy=quarantine quarantine_kb=64 quarantine_ms=250 poison=1
 expect_eq "modprobe quarantine settings" "warn panic [quarantine] 64 250 1" \
