@@ -19,8 +19,11 @@ hits=$(stat armed_frees) supp=$(stat reports_suppressed) lost=$(stat track_failu
 printed=$(dmesg_since_mark | grep -c '^BUG: slubguard: free of armed')
 echo "slubguard-guest: storm: $hits hits, $printed printed, $supp suppressed, $lost arms not tracked in $((t1 - t0)) s"
 # 2000 timers armed in a tight loop can empty the node pool before its
-# refill work runs: those arms are lost coverage, counted, not hits.
-expect_eq "every hit counted, or its arm counted as lost" 2000 $((hits + lost))
+# refill work runs: those arms are lost coverage, counted, not hits. A
+# system timer armed meanwhile fails too and is counted with them (seen:
+# 1747 hits and 254 lost), so the lost may be more than the fixture's.
+check "every hit counted, or its arm counted as lost ($hits + $lost)" \
+	sh -c "[ $hits -le 2000 ] && [ $((hits + lost)) -ge 2000 ]"
 expect_eq "printed + suppressed = hits" "$hits" $((printed + supp))
 # The first report opens a 5 s window: a storm shorter than that prints
 # exactly 10; a longer one at most 10 per window it touches.
