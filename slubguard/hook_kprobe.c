@@ -43,7 +43,7 @@ NOKPROBE_SYMBOL(sg_kprobe_handler);
  * handler runs with interrupts on, and the kprobe core drops a hit while
  * another kprobe's handler runs on the same CPU: a free in an interrupt
  * that lands during another free's hook would not be checked (the stress
- * scenario saw hundreds a second, and missed bad frees). The ftrace
+ * scenario saw dozens a second, and missed bad frees). The ftrace
  * backend does the same job on such a kernel without dropping any, so
  * backend=kprobe is refused there. Where a kprobe is a breakpoint (arm64,
  * kernels without a function tracer), it is taken with interrupts masked
