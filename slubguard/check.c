@@ -155,9 +155,12 @@ noinline enum sg_verdict sg_check_free(const struct sg_free *free)
 
 	for (i = 0, live = 0; i < nr; i++) {
 		if (!hit_is_live(&hits[i])) {
-			/* The object is going away: so does what was left of it. */
+			/*
+			 * The object is going away: so does what was left of
+			 * it, unless an arm restamped the entry meanwhile.
+			 */
 			if (!hits[i].kind->is_armed(hits[i].obj, hits[i].stamp))
-				sg_untrack(hits[i].obj, SG_STAMP_ANY);
+				sg_untrack(hits[i].obj, hits[i].stamp);
 			sg_count(SG_STAT_STALE_SKIPPED);
 			continue;
 		}
