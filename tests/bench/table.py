@@ -2,8 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 """Turn a bench guest's console log into the table of ratios.
 
-Reads 'bench PHASE ROUND MEASURE VALUE' lines. For each measure and phase:
-the median over rounds, and the spread ((max - min) / median). Ratios are
+Reads 'bench PHASE ROUND MEASURE VALUE' lines. sg_bench times each
+operation in batches and gives the fastest batch (MEASURE) and the mean of
+all (MEASURE_mean); the ratios are judged on the fastest batch, which noise
+cannot make faster, and the means are printed after, for context. For each
+measure and phase: the median over rounds, and the spread
+((max - min) / median). Ratios are
 medians with slubguard over the median without, all from the same boot; the
 registry line compares the free at 100000 armed timers with the free at 10,
 within one phase. The floor columns are hooks that do nothing (sg_floor):
@@ -53,8 +57,9 @@ def main():
 
     title = sys.argv[2] if len(sys.argv) > 2 else ''
     rounds = max(len(v) for v in data.values())
-    print('%s (median of %d rounds; ratio = with / without slubguard, same boot)'
+    print('%s (median of %d rounds; ratio = with / without slubguard, same boot;'
           % (title, rounds))
+    print('ns/op: the fastest batch of 500 in a round)')
     print('%-36s %14s %13s %13s %13s %9s %9s  %s' % (
         'measure', 'without', 'ftrace', 'kprobe', 'enabled=0', 'floor', 'floor', 'budget'))
     print('%-36s %14s %13s %13s %13s %9s %9s' % ('', '', '', '', '', 'ftrace', 'kprobe'))
@@ -134,6 +139,17 @@ def main():
         print('%-36s %9d bytes  <= %d %s' % (
             'quarantine held after %d hits' % med('mem', 'quarantine_hits'), held, bound,
             'met' if ok else 'NOT MET'))
+    # The means: what the noise of this boot adds, not judged.
+    print('means over whole runs (context; not judged):')
+    for key, name, _ in ROWS[:-1]:
+        base = med('none', key + '_mean')
+        if base is None:
+            continue
+        cells = []
+        for p in PHASES + FLOORS:
+            m = med(p, key + '_mean')
+            cells.append('%.2fx ±%2.0f%%' % (m / base, spread(p, key + '_mean')) if m else '-')
+        print('  %-34s %7.0f %-6s %s' % (name, base, 'ns/op', ' '.join('%13s' % c for c in cells)))
     for p in PHASES:
         if med(p, 'refused'):
             print('%-36s slubguard refused to load (backend=kprobe: kprobes sit on ftrace here)'
