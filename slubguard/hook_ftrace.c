@@ -1,88 +1,209 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ftrace backend: one ftrace_ops per hook, filtered on the hooked function.
- * Each is the only ops on its function, so ftrace calls the handler straight
- * from the ops' own trampoline (see SG_FTRACE_OPS_FLAGS in compat.h).
+ * ftrace backend: one ftrace_ops for every hooked function. Attaching or
+ * detaching the free path then patches the kernel and waits for ftrace's
+ * grace periods once, not once per function (under TCG with busy vCPUs,
+ * each took half a second); and where a traced call runs the list of all
+ * ops (arm64 6.1, whose ftrace has no per-ops trampolines), the list holds
+ * one ops, which ftrace calls straight. The handler finds its hook by the
+ * address ftrace hands it (sg_hook_at()).
+ *
+ * A function that another ftrace user diverts already (a livepatch) cannot
+ * be in an ops that may divert (FTRACE_OPS_FL_IPMODIFY): it goes into a
+ * second ops, without, and is hooked for reports only.
  */
 #define pr_fmt(fmt) "slubguard: " fmt
 
 #include <linux/ftrace.h>
-#include <linux/kallsyms.h>
-#include <linux/string.h>
+#include <linux/rcupdate.h>
 
 #include "compat.h"
 #include "slubguard.h"
 
 #if SG_HAVE_FTRACE
 
+enum { SG_OPS_DIVERT, SG_OPS_PLAIN, SG_NR_OPS };
+
 /**
  * struct sg_ftrace_slot - the ftrace side of one hook
- * @ops:	registered with ftrace
- * @hook:	what to run
+ * @in:		its function is in the filter of an ops
+ * @ops:	which (SG_OPS_*)
  */
 struct sg_ftrace_slot {
-	struct ftrace_ops ops;
-	struct sg_hook *hook;
+	bool in;
+	unsigned int ops;
 };
+
+/* Registered while their filters hold a function: @sg_ops_nr of them. */
+static struct ftrace_ops sg_ops[SG_NR_OPS];
+static unsigned int sg_ops_nr[SG_NR_OPS];
 
 static void sg_ftrace_handler(unsigned long ip, unsigned long parent_ip,
 			      struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
-	struct sg_ftrace_slot *slot = container_of(ops, struct sg_ftrace_slot, ops);
+	const struct sg_hook *hook = sg_hook_at(ip);
 
-	if (sg_hook_run(slot->hook, ip, parent_ip, sg_fregs_arg(fregs, 0),
+	/* Not live: a call that reached the trampoline as it was detached. */
+	if (unlikely(!hook || !READ_ONCE(hook->live)))
+		return;
+	if (sg_hook_run(hook, ip, parent_ip, sg_fregs_arg(fregs, 0),
 			sg_fregs_arg(fregs, 1), sg_fregs_arg(fregs, 2)) == SG_CALL_SKIP &&
-	    slot->hook->can_skip)
+	    hook->can_skip)
 		sg_fregs_set_ip(fregs, (unsigned long)sg_skipped_call);
 }
 
-static int register_slot(struct sg_ftrace_slot *slot, unsigned long flags)
+/* Functions into an ops' filter: the ops is registered with the first. */
+static int ops_add(unsigned int o, unsigned long *ips, unsigned int nr)
 {
-	char name[KSYM_NAME_LEN];
+	struct ftrace_ops *ops = &sg_ops[o];
 	int ret;
 
-	memset(&slot->ops, 0, sizeof(slot->ops));
-	slot->ops.func = sg_ftrace_handler;
-	slot->ops.flags = flags;
-	/* ftrace_set_filter() parses, and writes into, its buffer. */
-	strscpy(name, slot->hook->symbol, sizeof(name));
-	ret = ftrace_set_filter(&slot->ops, name, strlen(name), 1);
+	if (sg_ops_nr[o]) {
+		ret = ftrace_set_filter_ips(ops, ips, nr, 0, 0);
+	} else {
+		memset(ops, 0, sizeof(*ops));
+		ops->func = sg_ftrace_handler;
+		ops->flags = SG_FTRACE_OPS_FLAGS | (o == SG_OPS_DIVERT ? FTRACE_OPS_FL_IPMODIFY : 0);
+		ret = ftrace_set_filter_ips(ops, ips, nr, 0, 1);
+		if (!ret)
+			ret = register_ftrace_function(ops);
+		if (ret)
+			ftrace_free_filter(ops);
+	}
 	if (!ret)
-		ret = register_ftrace_function(&slot->ops);
-	if (ret)
-		ftrace_free_filter(&slot->ops);
+		sg_ops_nr[o] += nr;
 	return ret;
 }
 
 /*
- * Diverting a call needs FTRACE_OPS_FL_IPMODIFY, which one ftrace user per
- * function may hold (a livepatch does). If another holds it, hook without:
- * detection works, and the quarantine policy is refused.
+ * Functions out of an ops' filter; the ops is unregistered with the last
+ * (an empty filter would trace every function). Return: 1 if it was, and
+ * unregister_ftrace_function() waited until no CPU runs the handler; 0 if
+ * the filter was changed; a negative errno if it could not be.
  */
-static int ftrace_attach(struct sg_hook *hook, void *p)
+static int ops_remove(unsigned int o, unsigned long *ips, unsigned int nr)
 {
-	struct sg_ftrace_slot *slot = p;
+	struct ftrace_ops *ops = &sg_ops[o];
 	int ret;
 
-	slot->hook = hook;
-	ret = register_slot(slot, SG_FTRACE_OPS_FLAGS | FTRACE_OPS_FL_IPMODIFY);
-	if (ret == -EBUSY) {
-		pr_warn("ftrace: %s is diverted by another ftrace user; hooking it without quarantine\n",
-			hook->symbol);
-		ret = register_slot(slot, SG_FTRACE_OPS_FLAGS);
-	} else if (!ret) {
-		hook->can_skip = true;
+	if (sg_ops_nr[o] == nr) {
+		unregister_ftrace_function(ops);
+		ftrace_free_filter(ops);
+		sg_ops_nr[o] = 0;
+		return 1;
 	}
-	return ret;
+	ret = ftrace_set_filter_ips(ops, ips, nr, 1, 0);
+	if (ret) {
+		/* Their calls still reach the handler, which lets them go. */
+		pr_warn("ftrace: cannot unpatch %u functions (%d); they stay in the filter\n",
+			nr, ret);
+		return ret;
+	}
+	sg_ops_nr[o] -= nr;
+	return 0;
 }
 
-/* unregister_ftrace_function() waits until no CPU runs the handler. */
-static void ftrace_detach(struct sg_hook *hook, void *p)
+static struct sg_ftrace_slot *slot_of(const struct sg_hook *hook)
 {
-	struct sg_ftrace_slot *slot = p;
+	return hook->slot;
+}
 
-	unregister_ftrace_function(&slot->ops);
-	ftrace_free_filter(&slot->ops);
+static void mark(struct sg_hook *hook, unsigned int o)
+{
+	slot_of(hook)->in = true;
+	slot_of(hook)->ops = o;
+	WRITE_ONCE(hook->can_skip, o == SG_OPS_DIVERT);
+}
+
+static void ftrace_detach(struct sg_hook *const *hooks, unsigned int nr);
+
+/*
+ * All at once into the ops that diverts; if another ftrace user diverts one
+ * of them (-EBUSY), one by one, each that is diverted already into the
+ * other ops. A function still in a filter (its removal failed) is there.
+ */
+static int ftrace_attach(struct sg_hook *const *hooks, unsigned int nr)
+{
+	unsigned long ips[SG_NR_HOOKS];
+	unsigned int i, n = 0;
+	int ret;
+
+	for (i = 0; i < nr; i++)
+		if (!slot_of(hooks[i])->in)
+			ips[n++] = (unsigned long)hooks[i]->fn;
+	if (!n)
+		return 0;
+	ret = ops_add(SG_OPS_DIVERT, ips, n);
+	if (!ret) {
+		for (i = 0; i < nr; i++)
+			if (!slot_of(hooks[i])->in)
+				mark(hooks[i], SG_OPS_DIVERT);
+		return 0;
+	}
+	if (ret != -EBUSY)
+		return ret;
+
+	for (i = 0; i < nr; i++) {
+		struct sg_hook *h = hooks[i];
+		unsigned long ip = (unsigned long)h->fn;
+
+		if (slot_of(h)->in)
+			continue;
+		ret = ops_add(SG_OPS_DIVERT, &ip, 1);
+		if (!ret) {
+			mark(h, SG_OPS_DIVERT);
+			continue;
+		}
+		if (ret == -EBUSY) {
+			pr_warn("ftrace: %s is diverted by another ftrace user; hooking it without quarantine\n",
+				h->symbol);
+			ret = ops_add(SG_OPS_PLAIN, &ip, 1);
+		}
+		if (ret) {
+			ftrace_detach(hooks, i);
+			return ret;
+		}
+		mark(h, SG_OPS_PLAIN);
+	}
+	return 0;
+}
+
+/*
+ * Out of the filters. A handler may have read its hook live just before it
+ * was not, and still run: an ops unregistered was waited for by ftrace;
+ * otherwise wait here as ftrace would, for every CPU to schedule (a handler
+ * runs with interrupts or preemption off, or where RCU does not watch),
+ * and on a preemptible kernel for every task preempted in one.
+ */
+static void ftrace_detach(struct sg_hook *const *hooks, unsigned int nr)
+{
+	unsigned long ips[SG_NR_OPS][SG_NR_HOOKS];
+	unsigned int n[SG_NR_OPS] = { }, i, o;
+	bool wait = false;
+	int ret;
+
+	for (i = 0; i < nr; i++) {
+		struct sg_ftrace_slot *slot = slot_of(hooks[i]);
+
+		if (slot->in)
+			ips[slot->ops][n[slot->ops]++] = (unsigned long)hooks[i]->fn;
+	}
+	for (o = 0; o < SG_NR_OPS; o++) {
+		if (!n[o])
+			continue;
+		ret = ops_remove(o, ips[o], n[o]);
+		if (ret < 0)
+			continue;
+		wait |= !ret;
+		for (i = 0; i < nr; i++)
+			if (slot_of(hooks[i])->in && slot_of(hooks[i])->ops == o)
+				slot_of(hooks[i])->in = false;
+	}
+	if (wait) {
+		synchronize_rcu_tasks_rude();
+		if (IS_ENABLED(CONFIG_PREEMPTION))
+			synchronize_rcu_tasks();
+	}
 }
 
 #else /* !SG_HAVE_FTRACE */
@@ -91,13 +212,13 @@ struct sg_ftrace_slot {
 	int unused;
 };
 
-static int ftrace_attach(struct sg_hook *hook, void *p)
+static int ftrace_attach(struct sg_hook *const *hooks, unsigned int nr)
 {
 	pr_err("this kernel has no function tracer with registers; use backend=kprobe\n");
 	return -EOPNOTSUPP;
 }
 
-static void ftrace_detach(struct sg_hook *hook, void *p)
+static void ftrace_detach(struct sg_hook *const *hooks, unsigned int nr)
 {
 }
 

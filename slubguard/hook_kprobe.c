@@ -69,38 +69,55 @@ static int kprobe_usable(void)
 	return 0;
 }
 
+static struct sg_kprobe_slot *slot_of(const struct sg_hook *hook)
+{
+	return hook->slot;
+}
+
 /*
  * A breakpoint diverts the call before any ftrace user runs, so a livepatch
  * on the same function does not keep the quarantine out.
  */
-static int kprobe_attach(struct sg_hook *hook, void *p)
+static int kprobe_attach(struct sg_hook *const *hooks, unsigned int nr)
 {
-	struct sg_kprobe_slot *slot = p;
+	struct kprobe *kps[SG_NR_HOOKS];
+	unsigned int i;
 	int ret;
 
-	slot->hook = hook;
-	slot->kp.symbol_name = hook->symbol;
-	slot->kp.pre_handler = sg_kprobe_handler;
-	ret = register_kprobe(&slot->kp);
-	if (!ret)
-		hook->can_skip = true;
+	for (i = 0; i < nr; i++) {
+		struct sg_kprobe_slot *slot = slot_of(hooks[i]);
+
+		memset(slot, 0, sizeof(*slot));
+		slot->hook = hooks[i];
+		slot->kp.symbol_name = hooks[i]->symbol;
+		slot->kp.pre_handler = sg_kprobe_handler;
+		kps[i] = &slot->kp;
+	}
+	/* All or none. */
+	ret = register_kprobes(kps, nr);
+	for (i = 0; !ret && i < nr; i++)
+		WRITE_ONCE(hooks[i]->can_skip, true);
 	return ret;
 }
 
-/* unregister_kprobe() waits until no CPU runs the handler. */
-static void kprobe_detach(struct sg_hook *hook, void *p)
+/*
+ * unregister_kprobes() waits, once for all of them, until no CPU runs the
+ * handler.
+ */
+static void kprobe_detach(struct sg_hook *const *hooks, unsigned int nr)
 {
-	struct sg_kprobe_slot *slot = p;
+	struct kprobe *kps[SG_NR_HOOKS];
+	unsigned int i;
 
-	unregister_kprobe(&slot->kp);
+	for (i = 0; i < nr; i++)
+		kps[i] = &slot_of(hooks[i])->kp;
+	unregister_kprobes(kps, nr);
 }
 
 /* The kprobe core counts the hits it did not hand to the handler. */
-static unsigned long kprobe_missed(void *p)
+static unsigned long kprobe_missed(const struct sg_hook *hook)
 {
-	struct sg_kprobe_slot *slot = p;
-
-	return READ_ONCE(slot->kp.nmissed);
+	return READ_ONCE(slot_of(hook)->kp.nmissed);
 }
 
 const struct sg_backend sg_backend_kprobe = {

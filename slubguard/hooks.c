@@ -9,6 +9,7 @@
 #include <linux/cpu.h>
 #include <linux/kallsyms.h>
 #include <linux/mm.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <linux/vmalloc.h>
@@ -354,20 +355,22 @@ static enum sg_verdict on_kmem_cache_destroy(const struct sg_hook *hook,
 	return SG_CALL_PROCEED;
 }
 
-static struct sg_hook sg_hooks[] = {
-	{ .symbol = "kfree",			.handler = on_kfree },
-	{ .symbol = "kmem_cache_free",		.handler = on_kmem_cache_free },
-	{ .symbol = "kfree_sensitive",		.handler = on_kvfree_sensitive },
-	{ .symbol = "kvfree_sensitive",		.handler = on_kvfree_sensitive },
-	{ .symbol = "kvfree",			.handler = on_kvfree },
-	{ .symbol = "vfree",			.handler = on_vfree },
-	{ .symbol = "kmem_cache_free_bulk",	.handler = on_kmem_cache_free_bulk },
-	{ .symbol = "kvfree_call_rcu",		.handler = on_kvfree_call_rcu,
-	  .name = "kfree_rcu" },
+#define SG_HOOK(f, h)	.symbol = #f, .fn = f, .handler = h
+
+/* The hottest first: sg_hook_at() looks them up in this order. */
+struct sg_hook sg_hooks[] = {
+	{ SG_HOOK(kfree,		on_kfree) },
+	{ SG_HOOK(kmem_cache_free,	on_kmem_cache_free) },
+	{ SG_HOOK(kfree_sensitive,	on_kvfree_sensitive) },
+	{ SG_HOOK(kvfree_sensitive,	on_kvfree_sensitive) },
+	{ SG_HOOK(kvfree,		on_kvfree) },
+	{ SG_HOOK(vfree,		on_vfree) },
+	{ SG_HOOK(kmem_cache_free_bulk,	on_kmem_cache_free_bulk) },
+	{ SG_HOOK(kvfree_call_rcu,	on_kvfree_call_rcu), .name = "kfree_rcu" },
 	/* Even while disabled: the quarantine may hold objects of the cache. */
-	{ .symbol = "kmem_cache_destroy",	.handler = on_kmem_cache_destroy,
-	  .always = true },
+	{ SG_HOOK(kmem_cache_destroy,	on_kmem_cache_destroy), .always = true },
 };
+static_assert(ARRAY_SIZE(sg_hooks) == SG_NR_HOOKS);
 
 static noinline enum sg_verdict run_handler(const struct sg_hook *hook, unsigned long ip,
 					    unsigned long caller, unsigned long arg0,
@@ -417,7 +420,7 @@ bool sg_hooks_can_skip(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++)
+	for (i = 0; i < SG_NR_HOOKS; i++)
 		if (!READ_ONCE(sg_hooks[i].can_skip))
 			return false;
 	return true;
@@ -427,7 +430,7 @@ unsigned int sg_hooks_live(void)
 {
 	unsigned int i, nr = 0;
 
-	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++)
+	for (i = 0; i < SG_NR_HOOKS; i++)
 		nr += READ_ONCE(sg_hooks[i].live);
 	return nr;
 }
@@ -447,7 +450,7 @@ int sg_hooks_show(char *buf)
 	unsigned int i;
 	int len = 0;
 
-	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++) {
+	for (i = 0; i < SG_NR_HOOKS; i++) {
 		const struct sg_hook *h = &sg_hooks[i];
 
 		if (!READ_ONCE(h->live))
@@ -459,57 +462,91 @@ int sg_hooks_show(char *buf)
 	return len;
 }
 
-static void *sg_slots;	/* ARRAY_SIZE(sg_hooks) slots of the backend's size */
+static void *sg_slots;	/* SG_NR_HOOKS slots of the backend's size */
 /* Calls the backend dropped while hooks now detached were attached. */
 static u64 sg_missed_detached;
 
-static void *slot_of(const struct sg_backend *backend, unsigned int i)
+/* Hooks, as bits of their index in sg_hooks[]. */
+#define SG_ALL_HOOKS	GENMASK(SG_NR_HOOKS - 1, 0)
+
+static unsigned long hooks_always(void)
 {
-	return (char *)sg_slots + i * backend->slot_size;
+	unsigned long mask = 0;
+	unsigned int i;
+
+	for (i = 0; i < SG_NR_HOOKS; i++)
+		if (sg_hooks[i].always)
+			mask |= BIT(i);
+	return mask;
 }
 
-static int attach(const struct sg_backend *backend, unsigned int i)
+/*
+ * Attach the hooks of @mask not attached yet, all or none, in one call of
+ * the backend. They are live from just before: a handler that runs before
+ * the backend returns does its job.
+ */
+static int attach(const struct sg_backend *backend, unsigned long mask)
 {
-	struct sg_hook *h = &sg_hooks[i];
+	struct sg_hook *set[SG_NR_HOOKS];
+	unsigned int i, nr = 0;
 	int ret;
 
-	memset(slot_of(backend, i), 0, backend->slot_size);
-	WRITE_ONCE(h->can_skip, false);
-	ret = backend->attach(h, slot_of(backend, i));
-	if (ret) {
-		pr_err("%s backend: cannot hook %s: %d\n", backend->name, h->symbol, ret);
-		return ret;
+	for (i = 0; i < SG_NR_HOOKS; i++) {
+		struct sg_hook *h = &sg_hooks[i];
+
+		if (!(mask & BIT(i)) || h->live)
+			continue;
+		WRITE_ONCE(h->can_skip, false);
+		WRITE_ONCE(h->live, true);
+		set[nr++] = h;
 	}
-	WRITE_ONCE(h->live, true);
-	return 0;
+	if (!nr)
+		return 0;
+	ret = backend->attach(set, nr);
+	if (ret) {
+		pr_err("%s backend: cannot hook %s%s: %d\n", backend->name, set[0]->symbol,
+		       nr > 1 ? " and the rest of the free path" : "", ret);
+		for (i = 0; i < nr; i++)
+			WRITE_ONCE(set[i]->live, false);
+	}
+	return ret;
 }
 
-static void detach(const struct sg_backend *backend, unsigned int i);
+/*
+ * Detach the live hooks of @mask, in one call of the backend. They are not
+ * live from just before: a handler still on its way to the backend's
+ * trampoline lets the call go.
+ */
+static void detach(const struct sg_backend *backend, unsigned long mask)
+{
+	struct sg_hook *set[SG_NR_HOOKS];
+	unsigned int i, nr = 0;
+
+	for (i = 0; i < SG_NR_HOOKS; i++) {
+		struct sg_hook *h = &sg_hooks[i];
+
+		if (!(mask & BIT(i)) || !h->live)
+			continue;
+		WRITE_ONCE(h->live, false);
+		set[nr++] = h;
+	}
+	if (!nr)
+		return;
+	backend->detach(set, nr);
+	for (i = 0; backend->missed && i < nr; i++)
+		WRITE_ONCE(sg_missed_detached, sg_missed_detached + backend->missed(set[i]));
+}
 
 /* Every hook but those that stay while disabled. */
 static void unhook(const struct sg_backend *backend)
 {
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++)
-		if (sg_hooks[i].live && !sg_hooks[i].always)
-			detach(backend, i);
+	detach(backend, SG_ALL_HOOKS & ~hooks_always());
 }
 
-/* Every hook not attached. Return: 0, or the first errno (the rest stay). */
+/* Every hook not attached. Return: 0, or a negative errno (none attached). */
 static int hook_rest(const struct sg_backend *backend)
 {
-	unsigned int i;
-	int ret;
-
-	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++) {
-		if (sg_hooks[i].live)
-			continue;
-		ret = attach(backend, i);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return attach(backend, SG_ALL_HOOKS);
 }
 
 /*
@@ -612,15 +649,6 @@ static int hooks_check(const struct sg_backend *backend)
 	return 0;
 }
 
-static void detach(const struct sg_backend *backend, unsigned int i)
-{
-	backend->detach(&sg_hooks[i], slot_of(backend, i));
-	WRITE_ONCE(sg_hooks[i].live, false);
-	if (backend->missed)
-		WRITE_ONCE(sg_missed_detached,
-			   sg_missed_detached + backend->missed(slot_of(backend, i)));
-}
-
 /**
  * sg_hooks_missed() - calls of hooked functions no handler saw
  *
@@ -646,9 +674,9 @@ static u64 missed_by(const struct sg_backend *backend)
 
 	if (!backend->missed)
 		return sum;
-	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++)
+	for (i = 0; i < SG_NR_HOOKS; i++)
 		if (READ_ONCE(sg_hooks[i].live))
-			sum += backend->missed(slot_of(backend, i));
+			sum += backend->missed(&sg_hooks[i]);
 	return sum;
 }
 
@@ -683,11 +711,7 @@ int sg_hooks_resume(void)
 
 static void detach_all(const struct sg_backend *backend)
 {
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++)
-		if (sg_hooks[i].live)
-			detach(backend, i);
+	detach(backend, SG_ALL_HOOKS);
 	kfree(sg_slots);
 	sg_slots = NULL;
 }
@@ -697,7 +721,7 @@ static void detach_all(const struct sg_backend *backend)
  * @backend:	how
  * @enabled:	false: only the hooks that stay while disabled, for now
  *
- * Return: 0, or the negative errno of the first hook that failed.
+ * Return: 0, or a negative errno.
  */
 int sg_hooks_init(const struct sg_backend *backend, bool enabled)
 {
@@ -712,24 +736,17 @@ int sg_hooks_init(const struct sg_backend *backend, bool enabled)
 	for (i = 0; i < ARRAY_SIZE(sg_funcs); i++)
 		find_extent(&sg_funcs[i]);
 
-	sg_slots = kcalloc(ARRAY_SIZE(sg_hooks), backend->slot_size, GFP_KERNEL);
+	sg_slots = kcalloc(SG_NR_HOOKS, backend->slot_size, GFP_KERNEL);
 	if (!sg_slots)
 		return -ENOMEM;
-	for (i = 0; i < ARRAY_SIZE(sg_hooks); i++) {
-		if (!enabled && !sg_hooks[i].always)
-			continue;
-		ret = attach(backend, i);
-		if (ret) {
-			detach_all(backend);
-			return ret;
-		}
-	}
-	if (enabled) {
+	for (i = 0; i < SG_NR_HOOKS; i++)
+		sg_hooks[i].slot = (char *)sg_slots + i * backend->slot_size;
+	ret = attach(backend, enabled ? SG_ALL_HOOKS : hooks_always());
+	if (!ret && enabled)
 		ret = hooks_check(backend);
-		if (ret) {
-			detach_all(backend);
-			return ret;
-		}
+	if (ret) {
+		detach_all(backend);
+		return ret;
 	}
 	sg_backend = backend;
 	return 0;

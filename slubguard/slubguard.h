@@ -326,46 +326,81 @@ struct sg_call {
 /**
  * struct sg_hook - one function of the free path that slubguard intercepts
  * @symbol:	the kernel function
+ * @fn:		its address
  * @name:	what reports call it, if not @symbol
  * @handler:	runs before the function, in the caller's context
  * @always:	stays installed while slubguard is disabled
- * @live:	set while the hook is installed
+ * @live:	set while the hook is installed, and from just before its
+ *		backend attaches it to just before its backend detaches it
  * @can_skip:	set if the backend could honour SG_CALL_SKIP for it when it
  *		was last installed
+ * @slot:	the backend's state for it
  */
 struct sg_hook {
 	const char *symbol;
+	const void *fn;
 	const char *name;
 	enum sg_verdict (*handler)(const struct sg_hook *hook, const struct sg_call *call);
 	bool always;
 	bool live;
 	bool can_skip;
+	void *slot;
 };
 
+#define SG_NR_HOOKS	9
+extern struct sg_hook sg_hooks[SG_NR_HOOKS];
+
+/*
+ * How far into a hooked function a backend may intercept it: after an
+ * x86 ENDBR, or arm64's BTI and its instruction saving the link register.
+ */
+#define SG_HOOK_SITE_MAX	16
+
 /**
- * struct sg_backend - a way to run code before a kernel function
+ * sg_hook_at() - the hook of the function intercepted at @ip
+ * @ip:		an address the backend intercepted a call at
+ *
+ * The hottest hooks come first in the table.
+ *
+ * Return: the hook, or NULL.
+ */
+static __always_inline struct sg_hook *sg_hook_at(unsigned long ip)
+{
+	unsigned int i;
+
+	for (i = 0; i < SG_NR_HOOKS; i++)
+		if (ip - (unsigned long)sg_hooks[i].fn < SG_HOOK_SITE_MAX)
+			return &sg_hooks[i];
+	return NULL;
+}
+
+/**
+ * struct sg_backend - a way to run code before kernel functions
  * @name:	"ftrace" or "kprobe"
- * @slot_size:	bytes of per-hook state the backend needs
+ * @slot_size:	bytes of per-hook state the backend needs (@hook->slot,
+ *		zeroed before the hook is first attached)
  * @usable:	at load, before anything is attached: 0, or a negative errno
  *		after saying why the backend is refused on this kernel; NULL
  *		if always usable
- * @attach:	start running @hook's handler before its function, using
- *		@slot (zeroed) for its state, and set @hook->can_skip if the
- *		backend can make the call return at once; returns 0 or a
- *		negative errno
- * @detach:	stop it; on return the handler no longer runs
+ * @attach:	start running the handlers of @nr hooks before their
+ *		functions, all of them or none; set @hook->can_skip for each
+ *		whose calls it can make return at once. Returns 0 or a
+ *		negative errno.
+ * @detach:	stop it for @nr hooks; on return no CPU runs their handlers
  * @missed:	calls of the hooked function the backend did not hand to the
- *		handler since @slot was attached; NULL if it never drops one
+ *		handler since @hook was attached; NULL if it never drops one
  *
- * hooks.c installs the whole table or nothing; a backend handles one hook.
+ * hooks.c installs the whole table or nothing. Attaching or detaching a
+ * set of hooks at once lets a backend patch the kernel and wait for its
+ * grace periods once for all of them: under TCG each takes a second.
  */
 struct sg_backend {
 	const char *name;
 	size_t slot_size;
 	int (*usable)(void);
-	int (*attach)(struct sg_hook *hook, void *slot);
-	void (*detach)(struct sg_hook *hook, void *slot);
-	unsigned long (*missed)(void *slot);
+	int (*attach)(struct sg_hook *const *hooks, unsigned int nr);
+	void (*detach)(struct sg_hook *const *hooks, unsigned int nr);
+	unsigned long (*missed)(const struct sg_hook *hook);
 };
 
 extern const struct sg_backend sg_backend_ftrace;
