@@ -4,9 +4,10 @@
 # softirq, from hard interrupts and through kfree_rcu()), while the policy
 # flips between warn and quarantine every 100 ms and slubguard is unloaded
 # and loaded again after each 2-second period, with frees and timer
-# callbacks in flight. Under TCG, with 4 busy vCPUs, a load or an unload
-# takes 2 to 15 s (text patching, RCU-tasks grace periods), so the run lasts
-# 60 s and at least 4 periods. In each loaded period the fixture makes deliberate bad frees, from
+# callbacks in flight. Under TCG, with 4 busy vCPUs, a load takes 1.5 to 5 s
+# on arm64 and an unload 1 to 2 s (text patching, grace periods; each period
+# prints both), and reading the counters takes seconds more, so the run
+# lasts 60 s and at least 4 periods. In each loaded period the fixture makes deliberate bad frees, from
 # all three contexts and through kfree(), kmem_cache_free() and kfree_rcu():
 # slubguard must count exactly as many, print or count as suppressed each
 # report once, lose no arm event, and hit no correct free. After the last
@@ -21,6 +22,11 @@
 #@ reject: Objects remaining|still has objects
 
 SECONDS_TOTAL=60
+
+# Centiseconds since boot.
+now_cs() {
+	tr -d . </proc/uptime | cut -d' ' -f1
+}
 PARAM=/sys/module/sg_stress/parameters
 
 total() {
@@ -47,7 +53,9 @@ periods=0 made_all=0 got_all=0 wrong=0 twice=0 lost=0 loaded_ok=0 unloaded_ok=0 
 end=$(($(date +%s) + SECONDS_TOTAL))
 while [ "$(date +%s)" -lt $end ] || [ $periods -lt 4 ]; do
 	periods=$((periods + 1))
+	t0=$(now_cs)
 	load_slubguard quarantine_ms=200 && loaded_ok=$((loaded_ok + 1))
+	load_cs=$(($(now_cs) - t0))
 	dmesg_mark
 	before=$(total)
 	echo 1 >"$PARAM/bad"
@@ -68,7 +76,9 @@ while [ "$(date +%s)" -lt $end ] || [ $periods -lt 4 ]; do
 	made_all=$((made_all + made))
 	got_all=$((got_all + got))
 	# Unloaded with the load running: frees and callbacks in flight.
+	t0=$(now_cs)
 	rmmod slubguard && unloaded_ok=$((unloaded_ok + 1))
+	echo "slubguard-guest: period $periods: load took ${load_cs}0 ms, unload $(($(now_cs) - t0))0 ms"
 	# Held objects from kmalloc (kfree_rcu's) are not in the bad cache
 	# checked at the end: each unload must give back all it ever held.
 	dmesg_since_mark | sed -n 's/^slubguard: unloaded: .*(\([0-9]*\) quarantined, \([0-9]*\) released in all)$/\1 \2/p' |
