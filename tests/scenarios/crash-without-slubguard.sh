@@ -3,12 +3,14 @@
 # reused, and the kernel crashes in timer code, far from the kfree() that
 # caused it. This proves the fixture holds the real bug. (The timer's
 # callback may crash on the reused memory before the fixture says it wrote
-# it: that it got the freed object back is the evidence of reuse.)
+# it: that it got the freed object back is the evidence of reuse. What the
+# fault looks like depends on what the new owner wrote: a non-canonical
+# address, or a NULL pointer met in the rbtree.)
 #@ backends: none
 #@ cmdline: oops=panic
 #@ end: panic
 #@ expect: ^sg_seed: got the freed object back after [0-9]+ allocations$
-#@ expect: (general protection fault|Unable to handle kernel)
+#@ expect: (general protection fault|Unable to handle kernel|BUG: kernel NULL pointer dereference)
 #@ expect: ^(RIP: 0010:|pc : )(lock_hrtimer_base|hrtimer_\w+|__hrtimer_\w+|__remove_hrtimer|enqueue_hrtimer|timerqueue_\w+|rb_\w+)\+
 #@ reject: slubguard:
 #@ allow: .
