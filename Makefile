@@ -59,10 +59,12 @@ test:
 buildcheck:
 	bash tests/lib/buildcheck.sh $(KERNELS)
 
-# make bench [KERNELS=...] [ARCH=...] [ROUNDS=5]: ratios with / without slubguard.
+# make bench [KERNELS=...] [ARCH=...] [ROUNDS=N] [CLOCK=icount|host]: ratios
+# with / without slubguard; CLOCK=icount (default) counts instructions.
 bench:
 	bash tests/bench/run.sh $(if $(filter command line,$(origin ARCH)),--arch $(ARCH)) \
-		$(foreach k,$(KERNELS),--series $(k)) $(if $(ROUNDS),--rounds $(ROUNDS))
+		$(foreach k,$(KERNELS),--series $(k)) $(if $(ROUNDS),--rounds $(ROUNDS)) \
+		$(if $(CLOCK),--clock $(CLOCK))
 
 demo:
 	bash tests/demo.sh $(if $(filter command line,$(origin ARCH)),$(ARCH))

@@ -11,9 +11,12 @@
 # armed timer, its module size, and the quarantine's bound under 64 hits.
 # One line per result: 'bench PHASE ROUND MEASURE VALUE'.
 
-rounds=5
+rounds=5 clock=host
 for arg in $(cat /proc/cmdline); do
-	case "$arg" in sg.rounds=*) rounds=${arg#sg.rounds=} ;; esac
+	case "$arg" in
+	sg.rounds=*) rounds=${arg#sg.rounds=} ;;
+	sg.clock=*) clock=${arg#sg.clock=} ;;
+	esac
 done
 
 # Processes, pipes, files in tmpfs.
@@ -54,7 +57,7 @@ bench_run() {
 	dmesg_since_mark | sed -n "s/^sg_bench: \([a-z0-9_]*\) \([0-9]*\)\$/bench $p $r \1 \2/p"
 }
 
-echo "bench begin $(uname -r) $(uname -m) rounds $rounds"
+echo "bench begin $(uname -r) $(uname -m) rounds $rounds clock $clock"
 modprobe sg_bench resident=1 n=100000
 r=0
 while [ $r -lt "$rounds" ]; do

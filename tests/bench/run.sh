@@ -1,26 +1,38 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# bench/run.sh [--arch A]... [--series S]... [--rounds N]
+# bench/run.sh [--arch A]... [--series S]... [--rounds N] [--clock icount|host]
 #
 # make bench: for each target, boot one guest that measures, in the same
 # boot, the cost of slubguard's hooks and tracking against no slubguard
 # (tests/bench/bench.sh, tests/fixtures/sg_bench.c), then print the table
 # of ratios (tests/bench/table.py). Logs in tests/out/bench-*.log.
+#
+# --clock icount (the default): the guest's clock counts instructions
+# (tests/lib/boot.sh, SG_ICOUNT), on one vCPU: every ratio is one of
+# instructions executed, the same from run to run. --clock host: the guest
+# keeps real time, on two vCPUs: ratios of time under TCG, which the host's
+# load moves by tens of percent.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${SG_CACHE:-$top/.cache}
-arches=() series=() rounds=5
+arches=() series=() rounds= clock=icount
 while (($#)); do
 	case "$1" in
 	--arch) arches+=("${2:?}"); shift 2 ;;
 	--series) series+=("${2:?}"); shift 2 ;;
 	--rounds) rounds=${2:?}; shift 2 ;;
-	*) sed -n '3,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	--clock) clock=${2:?}; shift 2 ;;
+	*) sed -n '3,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
 ((${#arches[@]})) || arches=(x86_64 arm64)
-((${#series[@]})) || series=(6.1)
+((${#series[@]})) || series=(6.1 6.12)
+case "$clock" in
+icount) export SG_ICOUNT=1 SG_SMP=1; rounds=${rounds:-3} ;;
+host) rounds=${rounds:-7} ;;
+*) echo "bench: --clock is icount or host" >&2; exit 2 ;;
+esac
 case "$rounds" in '' | *[!0-9]* | 0) echo "bench: --rounds wants a positive number" >&2; exit 2 ;; esac
 
 bash "$top/tests/lib/host-deps.sh" || exit 1
@@ -32,10 +44,10 @@ for s in "${series[@]}"; do
 		# shellcheck disable=SC1090
 		. "$cache/kernels/$s-$a/env"
 		log=$top/tests/out/bench-$s-$a.log
-		echo "== $s/$a: measuring ($rounds rounds, one guest)"
+		echo "== $s/$a: measuring ($rounds rounds, one guest, clock $clock)"
 		status=$(bash "$top/tests/lib/boot.sh" "$a" "$SG_KERNEL" \
 			"$cache/build/$s-$a/initramfs.cpio.gz" "$log" 3600 \
-			sg.scenario=bench sg.rounds="$rounds" quiet)
+			sg.scenario=bench sg.rounds="$rounds" sg.clock="$clock" quiet)
 		grep -q '^bench end' "$log" || { echo "bench: guest did not finish ($status); log: $log"; exit 1; }
 		python3 "$top/tests/bench/table.py" "$log" "$SG_RELEASE ($a), $(date -u +%Y-%m-%d)"
 	done

@@ -15,6 +15,10 @@ what the mechanism costs before slubguard does any work, so a budget line
 below its floor cannot be met on this machine; the table says so. Absolute
 times are printed for context only.
 
+A log from a guest whose clock counts instructions ('clock icount' on the
+'bench begin' line) holds instructions where it says nanoseconds: the
+table says so, and leaves out the means, which are then the same numbers.
+
 Usage: table.py CONSOLE_LOG [TITLE]
 """
 import re
@@ -22,6 +26,7 @@ import statistics
 import sys
 
 LINE = re.compile(r'^bench (\S+) (\d+) (\S+) (\d+)\s*$')
+BEGIN = re.compile(r'^bench begin .* clock (\S+)')
 PHASES = ('ftrace', 'kprobe', 'disabled')
 FLOORS = ('floor', 'floor-kprobe')
 ROWS = [
@@ -37,8 +42,13 @@ ROWS = [
 def main():
     raw = open(sys.argv[1], encoding='utf-8', errors='replace').read()
     data = {}
+    clock = 'host'
     for line in raw.split('\n'):
-        m = LINE.match(re.sub(r'^\[[^]]*\]\s*', '', line.strip('\r')))
+        line = re.sub(r'^\[[^]]*\]\s*', '', line.strip('\r'))
+        b = BEGIN.match(line)
+        if b:
+            clock = b.group(1)
+        m = LINE.match(line)
         if m:
             phase, _, measure, value = m.groups()
             data.setdefault((phase, measure), []).append(int(value))
@@ -57,9 +67,16 @@ def main():
 
     title = sys.argv[2] if len(sys.argv) > 2 else ''
     rounds = max(len(v) for v in data.values())
+    icount = clock == 'icount'
+    op, run = ('insn/op', 'Minsn') if icount else ('ns/op', 'ms')
     print('%s (median of %d rounds; ratio = with / without slubguard, same boot;'
           % (title, rounds))
-    print('ns/op: the fastest batch of 500 in a round)')
+    if icount:
+        print('the guest clock counts instructions (QEMU -icount), one vCPU: %s are'
+              % op)
+        print('instructions executed per operation, in the fastest batch of 500 in a round)')
+    else:
+        print('ns/op: the fastest batch of 500 in a round)')
     print('%-36s %14s %13s %13s %13s %9s %9s  %s' % (
         'measure', 'without', 'ftrace', 'kprobe', 'enabled=0', 'floor', 'floor', 'budget'))
     print('%-36s %14s %13s %13s %13s %9s %9s' % ('', '', '', '', '', 'ftrace', 'kprobe'))
@@ -68,7 +85,7 @@ def main():
         base = med('none', key)
         if base is None:
             continue
-        unit = 'ms' if key.endswith('_ms') else 'ns/op'
+        unit = run if key.endswith('_ms') else op
         cells = []
         for p in PHASES:
             m = med(p, key)
@@ -84,7 +101,7 @@ def main():
         floor = med('floor', key)
         if not ok and floor and floor / base > budget:
             verdict += ' (floor above budget)'
-        print('%-36s %7.0f %-6s %13s %13s %13s %9s %9s  <= %.2fx %s' % (
+        print('%-36s %7.0f %-7s%13s %13s %13s %9s %9s  <= %.2fx %s' % (
             name, base, unit, cells[0], cells[1], cells[2], floors[0], floors[1],
             budget, verdict))
     # The free check as the registry grows: within one phase.
@@ -101,7 +118,7 @@ def main():
         base = med('none', 'kfree_at_' + k)
         m = med('ftrace', 'kfree_at_' + k)
         if base and m:
-            print('%-36s %7.0f %-6s %13s' % ('  kfree with %s timers armed' % k, base, 'ns/op',
+            print('%-36s %7.0f %-7s%13s' % ('  kfree with %s timers armed' % k, base, op,
                                              '%.2fx' % (m / base)))
     # Disabled, nothing of slubguard is on the path: judged against 1.02x,
     # or against the noise of the runs without slubguard if that is larger
@@ -140,8 +157,9 @@ def main():
             'quarantine held after %d hits' % med('mem', 'quarantine_hits'), held, bound,
             'met' if ok else 'NOT MET'))
     # The means: what the noise of this boot adds, not judged.
-    print('means over whole runs (context; not judged):')
-    for key, name, _ in ROWS[:-1]:
+    if not icount:
+        print('means over whole runs (context; not judged):')
+    for key, name, _ in ([] if icount else ROWS[:-1]):
         base = med('none', key + '_mean')
         if base is None:
             continue

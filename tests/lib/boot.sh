@@ -6,6 +6,12 @@
 # the serial port into LOG. The guest powers off at the end of its scenario;
 # a panic exits QEMU at once (panic=-1 with -no-reboot). Prints how it ended:
 # exited or timeout.
+#
+# With SG_ICOUNT=1 (make bench), the guest's clock counts the instructions
+# it executes, one nanosecond each (QEMU -icount shift=0), on one host
+# thread: what the guest times is then the same in every run, whatever the
+# host is doing. x86_64 guests boot so with one vCPU only (a second never
+# comes up).
 set -uo pipefail
 arch=$1 kernel=$2 initrd=$3 log=$4 tmo=$5
 shift 5
@@ -24,6 +30,11 @@ arm64)
 	console=ttyAMA0
 	;;
 esac
+
+if [ "${SG_ICOUNT:-0}" = 1 ]; then
+	qemu+=(-icount shift=0,sleep=off)
+	[ "$arch" = arm64 ] && qemu+=(-accel tcg,thread=single)
+fi
 
 timeout --foreground -k 5 "$tmo" "${qemu[@]}" -smp "${SG_SMP:-2}" -m 1G \
 	-display none -monitor none -serial stdio -no-reboot \
