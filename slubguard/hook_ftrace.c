@@ -5,8 +5,8 @@
  * grace periods once, not once per function (under TCG with busy vCPUs,
  * each took half a second); and where a traced call runs the list of all
  * ops (arm64 6.1, whose ftrace has no per-ops trampolines), the list holds
- * one ops, which ftrace calls straight. The handler finds its hook by the
- * address ftrace hands it (sg_hook_at()).
+ * one ops, which ftrace calls straight. The handler (sg_ftrace_handler(),
+ * in hooks.c) finds its hook by the address ftrace hands it.
  *
  * A function that another ftrace user diverts already (a livepatch) cannot
  * be in an ops that may divert (FTRACE_OPS_FL_IPMODIFY): it goes into a
@@ -37,20 +37,6 @@ struct sg_ftrace_slot {
 /* Registered while their filters hold a function: @sg_ops_nr of them. */
 static struct ftrace_ops sg_ops[SG_NR_OPS];
 static unsigned int sg_ops_nr[SG_NR_OPS];
-
-static void sg_ftrace_handler(unsigned long ip, unsigned long parent_ip,
-			      struct ftrace_ops *ops, struct ftrace_regs *fregs)
-{
-	const struct sg_hook *hook = sg_hook_at(ip);
-
-	/* Not live: a call that reached the trampoline as it was detached. */
-	if (unlikely(!hook || !READ_ONCE(hook->live)))
-		return;
-	if (sg_hook_run(hook, ip, parent_ip, sg_fregs_arg(fregs, 0),
-			sg_fregs_arg(fregs, 1), sg_fregs_arg(fregs, 2)) == SG_CALL_SKIP &&
-	    hook->can_skip)
-		sg_fregs_set_ip(fregs, (unsigned long)sg_skipped_call);
-}
 
 /* Functions into an ops' filter: the ops is registered with the first. */
 static int ops_add(unsigned int o, unsigned long *ips, unsigned int nr)

@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) "slubguard: " fmt
 
 #include <linux/cpu.h>
+#include <linux/ftrace.h>
 #include <linux/kallsyms.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
@@ -133,31 +134,49 @@ static __always_inline bool describe(const void *obj, enum sg_giveback how,
 	return true;
 }
 
-/* The exact check, for the few frees the filter could not clear. */
+/*
+ * The exact check, for the few frees the filter could not clear. @via names
+ * the freeing function, or else @hook does.
+ */
 static noinline enum sg_verdict check_slow(unsigned long ip, unsigned long caller,
 					   const void *obj, struct kmem_cache *cache,
-					   size_t size, enum sg_giveback how, const char *via)
+					   size_t size, enum sg_giveback how,
+					   const struct sg_hook *hook, const char *via)
 {
 	struct sg_free free = {
 		.obj	= obj,
 		.size	= size,
 		.cache	= cache,
 		.how	= how,
-		.via	= via,
+		.via	= via ?: hook->name ?: hook->symbol,
 		.ip	= ip,
 		.caller	= caller,
 	};
 	enum sg_verdict v;
 
+	/*
+	 * The quarantine giving an object back is not a free to check: what
+	 * the registry still holds of it is the driver's use after free,
+	 * reported when the object went in.
+	 */
+	if (unlikely(sg_quarantine_releasing(obj)))
+		return SG_CALL_PROCEED;
 	preempt_disable();
 	v = sg_check_free(&free);
 	preempt_enable();
 	return v;
 }
 
+/* The filter before the exact check: true if the free surely holds nothing. */
+static __always_inline bool filter_clears(const void *obj, size_t size)
+{
+	return likely(!sg_registry_maybe(obj, size) && !sg_check_pending());
+}
+
 /*
- * Check the free of @obj by @via: into @cache when the freeing function
- * names one (no need to look it up), else wherever the object lives.
+ * Check the free of @obj by @hook's function (or @via): into @cache when
+ * the freeing function names one (no need to look it up), else wherever the
+ * object lives.
  *
  * The fast path, taken by nearly every free, is inline and calls nothing,
  * and keeps nothing on the stack (a compiler that zeroes stack variables, as
@@ -167,8 +186,8 @@ static noinline enum sg_verdict check_slow(unsigned long ip, unsigned long calle
  * report, the quarantine).
  */
 static __always_inline enum sg_verdict check_in(const struct sg_call *call, const void *obj,
-						struct kmem_cache *cache,
-						enum sg_giveback how, const char *via)
+						struct kmem_cache *cache, enum sg_giveback how,
+						const struct sg_hook *hook, const char *via)
 {
 	size_t size;
 
@@ -176,20 +195,17 @@ static __always_inline enum sg_verdict check_in(const struct sg_call *call, cons
 		size = sg_cache_size(cache);
 	else if (!describe(obj, how, &cache, &size))
 		return SG_CALL_PROCEED;
-	/* The quarantine giving an object back is not a free to check. */
-	if (unlikely(sg_quarantine_releasing(obj)))
-		return SG_CALL_PROCEED;
 	sg_count(SG_STAT_FREES_CHECKED);
-	if (likely(!sg_registry_maybe(obj, size) && !sg_check_pending()))
+	if (filter_clears(obj, size))
 		return SG_CALL_PROCEED;
-	return check_slow(call->ip, call->caller, obj, cache, size, how, via);
+	return check_slow(call->ip, call->caller, obj, cache, size, how, hook, via);
 }
 
 static __always_inline enum sg_verdict check(const struct sg_hook *hook,
 					     const struct sg_call *call,
 					     const void *obj, enum sg_giveback how)
 {
-	return check_in(call, obj, NULL, how, hook->name ?: hook->symbol);
+	return check_in(call, obj, NULL, how, hook, NULL);
 }
 
 /*
@@ -287,7 +303,7 @@ static __always_inline enum sg_verdict cache_free_check(const struct sg_hook *ho
 
 	if (skip(obj) || !cache)
 		return SG_CALL_PROCEED;
-	return check_in(call, obj, cache, SG_GIVE_CACHE, hook->symbol);
+	return check_in(call, obj, cache, SG_GIVE_CACHE, hook, NULL);
 }
 
 static enum sg_verdict on_kmem_cache_free(const struct sg_hook *hook,
@@ -316,7 +332,7 @@ static enum sg_verdict on_kmem_cache_free_bulk(const struct sg_hook *hook,
 		return SG_CALL_PROCEED;
 	for (i = 0; i < nr; i++) {
 		bool held = !ZERO_OR_NULL_PTR(p[i]) &&
-			    check_in(call, p[i], cache, how, via) == SG_CALL_SKIP;
+			    check_in(call, p[i], cache, how, hook, via) == SG_CALL_SKIP;
 
 		if (held && !diverted) {
 			/* Those before it were checked and found clean. */
@@ -357,10 +373,10 @@ static enum sg_verdict on_kmem_cache_destroy(const struct sg_hook *hook,
 
 #define SG_HOOK(f, h)	.symbol = #f, .fn = f, .handler = h
 
-/* The hottest first: sg_hook_at() looks them up in this order. */
+/* The hottest first: hook_at() knows them by their address. */
 struct sg_hook sg_hooks[] = {
-	{ SG_HOOK(kfree,		on_kfree) },
-	{ SG_HOOK(kmem_cache_free,	on_kmem_cache_free) },
+	[SG_HOOK_KFREE] =		{ SG_HOOK(kfree,		on_kfree) },
+	[SG_HOOK_KMEM_CACHE_FREE] =	{ SG_HOOK(kmem_cache_free,	on_kmem_cache_free) },
 	{ SG_HOOK(kfree_sensitive,	on_kvfree_sensitive) },
 	{ SG_HOOK(kvfree_sensitive,	on_kvfree_sensitive) },
 	{ SG_HOOK(kvfree,		on_kvfree) },
@@ -381,23 +397,50 @@ static noinline enum sg_verdict run_handler(const struct sg_hook *hook, unsigned
 	return hook->handler(hook, &call);
 }
 
-/**
- * sg_hook_run() - run a hook's handler, for its backend
- * @hook:	the hook
- * @ip:		see struct sg_call
- * @caller:	see struct sg_call
- * @arg0:	the call's first argument
- * @arg1:	its second
- * @arg2:	its third
- *
- * The two hottest handlers are inlined here, where the call's fields stay
- * in registers: no indirect call (a retpoline on most x86 kernels), nothing
- * built on the stack.
- *
- * Return: the handler's verdict.
+/*
+ * The fast path of the two hottest hooks, kfree() and kmem_cache_free(),
+ * ahead of their handlers: true once a free is known to hold nothing armed
+ * (and is counted), false to run the handler. It calls nothing and needs
+ * few registers, so that the handler's entry saves none on a clean free.
  */
-enum sg_verdict sg_hook_run(const struct sg_hook *hook, unsigned long ip, unsigned long caller,
-			    unsigned long arg0, unsigned long arg1, unsigned long arg2)
+static __always_inline bool clean_free(const struct sg_hook *hook, unsigned long arg0,
+				       unsigned long arg1)
+{
+	struct kmem_cache *cache;
+	const void *obj;
+	size_t size;
+
+	if (hook == &sg_hooks[SG_HOOK_KFREE]) {
+		obj = (const void *)arg0;
+		if (skip(obj))
+			return true;
+		/* The inner call of an outer freeing function: the handler's. */
+		if (unlikely(this_cpu_read(sg_outer.obj) == obj))
+			return false;
+		describe(obj, SG_GIVE_KFREE, &cache, &size);
+	} else if (hook == &sg_hooks[SG_HOOK_KMEM_CACHE_FREE]) {
+		cache = (struct kmem_cache *)arg0;
+		obj = (const void *)arg1;
+		if (skip(obj) || !cache)
+			return true;
+		size = sg_cache_size(cache);
+	} else {
+		return false;
+	}
+	if (!filter_clears(obj, size))
+		return false;
+	sg_count(SG_STAT_FREES_CHECKED);
+	return true;
+}
+
+/*
+ * After clean_free(), the two hottest handlers are inlined here, where the
+ * call's fields stay in registers: no indirect call (a retpoline on most
+ * x86 kernels), nothing built on the stack.
+ */
+static __always_inline enum sg_verdict hook_run(const struct sg_hook *hook, unsigned long ip,
+						unsigned long caller, unsigned long arg0,
+						unsigned long arg1, unsigned long arg2)
 {
 	const struct sg_call call = { ip, caller, { arg0, arg1, arg2 } };
 
@@ -407,6 +450,96 @@ enum sg_verdict sg_hook_run(const struct sg_hook *hook, unsigned long ip, unsign
 		return cache_free_check(hook, &call);
 	return run_handler(hook, ip, caller, arg0, arg1, arg2);
 }
+
+/**
+ * sg_hook_run() - run a hook's handler, for its backend
+ * @hook:	the hook
+ * @ip:		see struct sg_call
+ * @caller:	see struct sg_call
+ * @arg0:	the call's first argument
+ * @arg1:	its second
+ * @arg2:	its third
+ *
+ * Return: the handler's verdict.
+ */
+enum sg_verdict sg_hook_run(const struct sg_hook *hook, unsigned long ip, unsigned long caller,
+			    unsigned long arg0, unsigned long arg1, unsigned long arg2)
+{
+	if (clean_free(hook, arg0, arg1))
+		return SG_CALL_PROCEED;
+	return hook_run(hook, ip, caller, arg0, arg1, arg2);
+}
+
+/*
+ * How far into a hooked function a backend may intercept it: after an
+ * x86 ENDBR, or arm64's BTI and its instruction saving the link register.
+ */
+#define SG_HOOK_SITE_MAX	16
+
+/*
+ * The hook of the function intercepted at @ip, or NULL. The two hottest
+ * are told by their address alone, without a load.
+ */
+static __always_inline const struct sg_hook *hook_at(unsigned long ip)
+{
+	unsigned int i;
+
+	if (likely(ip - (unsigned long)kfree < SG_HOOK_SITE_MAX))
+		return &sg_hooks[SG_HOOK_KFREE];
+	if (likely(ip - (unsigned long)kmem_cache_free < SG_HOOK_SITE_MAX))
+		return &sg_hooks[SG_HOOK_KMEM_CACHE_FREE];
+	for (i = 0; i < SG_NR_HOOKS; i++)
+		if (ip - (unsigned long)sg_hooks[i].fn < SG_HOOK_SITE_MAX)
+			return &sg_hooks[i];
+	return NULL;
+}
+
+#if SG_HAVE_FTRACE
+/*
+ * Apart, and called as the handler is, so that its fast path keeps the
+ * handler's arguments where they came and saves no register.
+ */
+static noinline void ftrace_handler_slow(unsigned long ip, unsigned long parent_ip,
+					 struct ftrace_ops *ops, struct ftrace_regs *fregs)
+{
+	const struct sg_hook *hook = hook_at(ip);
+
+	/* Not live: a call that reached the trampoline as it was detached. */
+	if (unlikely(!READ_ONCE(hook->live)))
+		return;
+	if (hook_run(hook, ip, parent_ip, sg_fregs_arg(fregs, 0), sg_fregs_arg(fregs, 1),
+		     sg_fregs_arg(fregs, 2)) == SG_CALL_SKIP && hook->can_skip)
+		sg_fregs_set_ip(fregs, (unsigned long)sg_skipped_call);
+}
+
+/**
+ * sg_ftrace_handler() - the ftrace backend's handler, for every hooked call
+ * @ip:		where ftrace intercepted the call, in the hooked function
+ * @parent_ip:	the call's return address
+ * @ops:	the backend's ftrace_ops
+ * @fregs:	the call's registers
+ *
+ * It lives here rather than in hook_ftrace.c so that the fast path of the
+ * hottest hooks is compiled into it: ftrace's trampoline calls it on every
+ * free, and a call more per free is a cost that shows.
+ */
+void sg_ftrace_handler(unsigned long ip, unsigned long parent_ip,
+		       struct ftrace_ops *ops, struct ftrace_regs *fregs)
+{
+	const struct sg_hook *hook = hook_at(ip);
+
+	if (unlikely(!hook))
+		return;
+	/*
+	 * A clean free is let go before the hook is asked whether it is
+	 * live: one that reached the trampoline as its hook was detached
+	 * has only been counted, before the detach returned.
+	 */
+	if (likely(clean_free(hook, sg_fregs_arg(fregs, 0), sg_fregs_arg(fregs, 1))))
+		return;
+	ftrace_handler_slow(ip, parent_ip, ops, fregs);
+}
+#endif
 
 /**
  * sg_hooks_can_skip() - can every hook make its call return at once?

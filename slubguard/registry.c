@@ -12,10 +12,12 @@
  *
  * Arm and disarm events run with interrupts off, so a bucket's lock (a bit
  * of its list head) is taken as is there; everything else takes it with
- * interrupts off. Entries come from the node pool (pool.c), so tracking
- * neither recurses into the free hooks nor allocates while the timer code
- * holds its locks; when the pool is empty an arm event is counted as a track
- * failure and slubguard goes on with what it has.
+ * interrupts off. Each bucket holds one entry of its own; the entries past it
+ * come from the node pool (pool.c), so tracking neither recurses into the
+ * free hooks nor allocates while the timer code holds its locks; when the
+ * pool is empty an arm event is counted as a track failure and slubguard
+ * goes on with what it has. With one timer armed in a chunk at a time, the
+ * common case, arming and disarming it touches its bucket alone.
  */
 #define pr_fmt(fmt) "slubguard: " fmt
 
@@ -33,6 +35,131 @@ struct sg_bucket *sg_hash;
 
 DEFINE_PER_CPU(long, sg_nr_tracked);
 
+/* Under the bucket's lock. */
+static struct sg_entry *lookup(struct sg_bucket *b, const void *obj)
+{
+	struct hlist_bl_node *pos;
+	struct sg_tracker *t;
+
+	if (b->own.obj == obj)
+		return &b->own;
+	hlist_bl_for_each_entry(t, pos, &b->head, node)
+		if (t->e.obj == obj)
+			return &t->e;
+	return NULL;
+}
+
+/*
+ * Under the bucket's lock, once an entry has left: the lines (and chunk)
+ * of the others.
+ */
+static void remask(struct sg_bucket *b)
+{
+	struct hlist_bl_node *pos;
+	struct sg_tracker *t;
+	unsigned long lines = 0;
+	u32 chunk = 0;
+
+	if (b->own.obj) {
+		lines = sg_line_bit((unsigned long)b->own.obj);
+		chunk = sg_chunk_tag(b->own.obj);
+	}
+	hlist_bl_for_each_entry(t, pos, &b->head, node) {
+		if (!lines)
+			chunk = sg_chunk_tag(t->e.obj);
+		else if (chunk != sg_chunk_tag(t->e.obj))
+			chunk = SG_CHUNK_MIXED;
+		lines |= sg_line_bit((unsigned long)t->e.obj);
+	}
+	WRITE_ONCE(b->lines, lines);
+	if (lines)
+		WRITE_ONCE(b->chunk, chunk);
+}
+
+/*
+ * Under the bucket's lock: take @e out of it. Return: the tracker it was
+ * in, for the caller to give back once the lock is dropped, or NULL if it
+ * was the bucket's own.
+ */
+static struct sg_tracker *unlink(struct sg_bucket *b, struct sg_entry *e)
+{
+	struct sg_tracker *t = NULL;
+
+	if (e == &b->own) {
+		b->own.obj = NULL;
+	} else {
+		t = container_of(e, struct sg_tracker, e);
+		hlist_bl_del(&t->node);
+	}
+	remask(b);
+	__this_cpu_dec(sg_nr_tracked);
+	return t;
+}
+
+/**
+ * __sg_track_slow() - sg_track() where the bucket holds other entries
+ * @b:		the object's bucket, locked, with interrupts off
+ * @kind:	see sg_track()
+ * @obj:	see sg_track()
+ * @hint:	see sg_track()
+ * @stamp:	see sg_track()
+ *
+ * Drops the bucket's lock.
+ */
+void __sg_track_slow(struct sg_bucket *b, const struct sg_kind *kind, const void *obj,
+		     void *hint, u64 stamp)
+	__releases(b)
+{
+	struct sg_tracker *t;
+	struct sg_entry *e;
+
+	e = lookup(b, obj);
+	if (!e) {
+		if (!b->own.obj) {
+			e = &b->own;
+		} else {
+			t = __sg_node_get();
+			if (unlikely(!t)) {
+				sg_bucket_unlock(b);
+				sg_count(SG_STAT_TRACK_FAILURES);
+				return;
+			}
+			hlist_bl_add_head(&t->node, &b->head);
+			e = &t->e;
+		}
+		e->obj = obj;
+		sg_mark(b, obj);
+		__this_cpu_inc(sg_nr_tracked);
+	}
+	e->kind = kind;
+	e->hint = hint;
+	e->stamp = stamp;
+	sg_bucket_unlock(b);
+}
+
+/**
+ * __sg_untrack_slow() - __sg_untrack() where the bucket holds other entries
+ * @b:		the object's bucket, locked, with interrupts off
+ * @obj:	see __sg_untrack()
+ * @stamp:	see __sg_untrack()
+ *
+ * Drops the bucket's lock.
+ */
+void __sg_untrack_slow(struct sg_bucket *b, const void *obj, u64 stamp)
+	__releases(b)
+{
+	struct sg_tracker *t = NULL;
+	struct sg_entry *e;
+
+	e = lookup(b, obj);
+	if (e && (stamp == SG_STAMP_ANY || e->stamp == stamp))
+		t = unlink(b, e);
+	sg_bucket_unlock(b);
+
+	if (t)
+		__sg_node_put(t);
+}
+
 /**
  * __sg_restamp() - change an entry's stamp, with interrupts off
  * @obj:	the object
@@ -42,16 +169,15 @@ DEFINE_PER_CPU(long, sg_nr_tracked);
 void __sg_restamp(const void *obj, u64 max_stamp, u64 stamp)
 {
 	struct sg_bucket *b = sg_bucket_of(obj);
-	struct sg_tracker *t;
+	struct sg_entry *e;
 
-	lockdep_assert_irqs_disabled();
 	if (!(READ_ONCE(b->lines) & sg_line_bit((unsigned long)obj)))
 		return;
-	hlist_bl_lock(&b->head);
-	t = sg_lookup(b, obj);
-	if (t && t->stamp <= max_stamp)
-		t->stamp = stamp;
-	hlist_bl_unlock(&b->head);
+	sg_bucket_lock(b);
+	e = lookup(b, obj);
+	if (e && e->stamp <= max_stamp)
+		e->stamp = stamp;
+	sg_bucket_unlock(b);
 }
 
 /* The same, in any context. */
@@ -78,15 +204,15 @@ void sg_untrack(const void *obj, u64 stamp)
 u64 sg_registry_stamp(const void *obj)
 {
 	struct sg_bucket *b = sg_bucket_of(obj);
-	struct sg_tracker *t;
+	struct sg_entry *e;
 	unsigned long flags;
 	u64 stamp;
 
 	local_irq_save(flags);
-	hlist_bl_lock(&b->head);
-	t = sg_lookup(b, obj);
-	stamp = t ? t->stamp : SG_STAMP_ANY;
-	hlist_bl_unlock(&b->head);
+	sg_bucket_lock(b);
+	e = lookup(b, obj);
+	stamp = e ? e->stamp : SG_STAMP_ANY;
+	sg_bucket_unlock(b);
 	local_irq_restore(flags);
 	return stamp;
 }
@@ -97,9 +223,29 @@ bool sg_registry_maybe_within(unsigned long first, unsigned long last)
 	unsigned long chunk;
 
 	for (chunk = first; chunk <= last; chunk++)
-		if (READ_ONCE(sg_bucket_of_chunk(chunk)->lines))
+		if (sg_chunk_lines(chunk))
 			return true;
 	return false;
+}
+
+/* Under the bucket's lock: add @e to @hits if it lies in [start, end). */
+static unsigned int hit_add(const struct sg_entry *e, unsigned long start, unsigned long end,
+			    struct sg_hit *hits, unsigned int nr, unsigned int max)
+{
+	unsigned long addr = (unsigned long)e->obj;
+	unsigned int i;
+
+	if (addr < start || addr >= end || nr >= max)
+		return nr;
+	/* Two chunks of one range can share a bucket. */
+	for (i = 0; i < nr; i++)
+		if (hits[i].obj == e->obj)
+			return nr;
+	hits[nr].kind = e->kind;
+	hits[nr].obj = e->obj;
+	hits[nr].hint = e->hint;
+	hits[nr].stamp = e->stamp;
+	return nr + 1;
 }
 
 static unsigned int find_in_bucket(struct sg_bucket *b, unsigned long start,
@@ -109,27 +255,14 @@ static unsigned int find_in_bucket(struct sg_bucket *b, unsigned long start,
 	struct hlist_bl_node *pos;
 	struct sg_tracker *t;
 	unsigned long flags;
-	unsigned int i;
 
 	local_irq_save(flags);
-	hlist_bl_lock(&b->head);
-	hlist_bl_for_each_entry(t, pos, &b->head, node) {
-		unsigned long addr = (unsigned long)t->obj;
-
-		if (addr < start || addr >= end || nr >= max)
-			continue;
-		/* Two chunks of one range can share a bucket. */
-		for (i = 0; i < nr && hits[i].obj != t->obj; i++)
-			;
-		if (i < nr)
-			continue;
-		hits[nr].kind = t->kind;
-		hits[nr].obj = t->obj;
-		hits[nr].hint = t->hint;
-		hits[nr].stamp = t->stamp;
-		nr++;
-	}
-	hlist_bl_unlock(&b->head);
+	sg_bucket_lock(b);
+	/* A free own entry's NULL lies in no range. */
+	nr = hit_add(&b->own, start, end, hits, nr, max);
+	hlist_bl_for_each_entry(t, pos, &b->head, node)
+		nr = hit_add(&t->e, start, end, hits, nr, max);
+	sg_bucket_unlock(b);
 	local_irq_restore(flags);
 	return nr;
 }
@@ -156,12 +289,10 @@ unsigned int sg_registry_find(const void *start, size_t size,
 	if (!size)
 		return 0;
 	for (chunk = s >> SG_CHUNK_SHIFT; chunk <= last; chunk++) {
-		struct sg_bucket *b = sg_bucket_of_chunk(chunk);
-
 		/* An empty bucket is by far the common case: skip its lock. */
-		if (!READ_ONCE(b->lines))
+		if (!sg_chunk_lines(chunk))
 			continue;
-		nr = find_in_bucket(b, s, e, hits, nr, max);
+		nr = find_in_bucket(sg_bucket_of_chunk(chunk), s, e, hits, nr, max);
 	}
 	return nr;
 }
@@ -214,14 +345,18 @@ void sg_registry_clear(void)
 		unsigned long flags;
 
 		local_irq_save(flags);
-		hlist_bl_lock(&b->head);
+		sg_bucket_lock(b);
+		if (b->own.obj) {
+			b->own.obj = NULL;
+			__this_cpu_dec(sg_nr_tracked);
+		}
 		while ((n = hlist_bl_first(&b->head))) {
 			hlist_bl_del(n);
 			__sg_node_put(hlist_bl_entry(n, struct sg_tracker, node));
 			__this_cpu_dec(sg_nr_tracked);
 		}
 		WRITE_ONCE(b->lines, 0);
-		hlist_bl_unlock(&b->head);
+		sg_bucket_unlock(b);
 		local_irq_restore(flags);
 	}
 }

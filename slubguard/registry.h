@@ -15,23 +15,14 @@
 #include "slubguard.h"
 
 /**
- * struct sg_tracker - one armed object
+ * struct sg_tracker - an entry from the pool, for a bucket whose own entry
+ *		is taken
  * @node:	in its bucket, or on the pool's free list
- * @obj:	the object (a struct hrtimer, a struct timer_list, ...)
- * @hint:	its callback when it was armed: a fingerprint checked at report
- *		time, so memory reused for something else never matches
- * @kind:	what @obj is
- * @stamp:	a value the tracker of @kind gives at arm time (the hrtimer's
- *		expiry, then a fired stamp as its callback runs and returns),
- *		compared when an expiry may remove the entry and when a free
- *		finds it
+ * @e:		the entry
  */
 struct sg_tracker {
 	struct hlist_bl_node node;
-	const void *obj;
-	void *hint;
-	const struct sg_kind *kind;
-	u64 stamp;
+	struct sg_entry e;
 };
 static_assert(sizeof(struct sg_tracker) <= SG_NODE_SIZE);
 
@@ -43,23 +34,60 @@ static __always_inline struct sg_bucket *sg_bucket_of(const void *obj)
 	return sg_bucket_of_chunk((unsigned long)obj >> SG_CHUNK_SHIFT);
 }
 
-static __always_inline struct sg_tracker *sg_lookup(struct sg_bucket *b, const void *obj)
-{
-	struct hlist_bl_node *pos;
-	struct sg_tracker *t;
+/*
+ * A bucket's lock is bit 0 of its list head, as hlist_bl_lock() takes it,
+ * but it is only ever taken with interrupts off: nothing can preempt its
+ * holder, so the preemption count hlist_bl_lock() also raises is left
+ * alone (the timer events take it on every arm and disarm).
+ */
+static_assert(LIST_BL_LOCKMASK == 1, "slubguard needs an SMP kernel (list_bl's lock bit)");
 
-	hlist_bl_for_each_entry(t, pos, &b->head, node)
-		if (t->obj == obj)
-			return t;
-	return NULL;
+static __always_inline void sg_bucket_lock(struct sg_bucket *b)
+	__acquires(b)
+{
+	unsigned long *word = (unsigned long *)&b->head.first;
+
+	lockdep_assert_irqs_disabled();
+	while (unlikely(test_and_set_bit_lock(0, word))) {
+		do {
+			cpu_relax();
+		} while (test_bit(0, word));
+	}
+	__acquire(b);
 }
+
+static __always_inline void sg_bucket_unlock(struct sg_bucket *b)
+	__releases(b)
+{
+	__clear_bit_unlock(0, (unsigned long *)&b->head.first);
+	__release(b);
+}
+
+static __always_inline u32 sg_chunk_tag(const void *obj)
+{
+	return (unsigned long)obj >> SG_CHUNK_SHIFT;
+}
+
+/* Under the bucket's lock: an entry for @obj is added. */
+static __always_inline void sg_mark(struct sg_bucket *b, const void *obj)
+{
+	if (!b->lines)
+		WRITE_ONCE(b->chunk, sg_chunk_tag(obj));
+	else if (b->chunk != sg_chunk_tag(obj))
+		WRITE_ONCE(b->chunk, SG_CHUNK_MIXED);
+	WRITE_ONCE(b->lines, b->lines | sg_line_bit((unsigned long)obj));
+}
+
+void __sg_track_slow(struct sg_bucket *b, const struct sg_kind *kind, const void *obj,
+		     void *hint, u64 stamp) __releases(b);
+void __sg_untrack_slow(struct sg_bucket *b, const void *obj, u64 stamp) __releases(b);
 
 /**
  * sg_track() - record that @obj is armed
  * @kind:	what @obj is
  * @obj:	the object
- * @hint:	its callback (see struct sg_tracker)
- * @stamp:	see struct sg_tracker
+ * @hint:	its callback (see struct sg_entry)
+ * @stamp:	see struct sg_entry
  *
  * Called from the kernel's arm events, which all run with interrupts off,
  * most under the timer base's lock. An object already known is updated: an
@@ -70,39 +98,22 @@ static __always_inline void sg_track(const struct sg_kind *kind, const void *obj
 				     void *hint, u64 stamp)
 {
 	struct sg_bucket *b = sg_bucket_of(obj);
-	struct sg_tracker *t;
 
-	lockdep_assert_irqs_disabled();
-	hlist_bl_lock(&b->head);
-	t = sg_lookup(b, obj);
-	if (!t) {
-		t = __sg_node_get();
-		if (unlikely(!t)) {
-			hlist_bl_unlock(&b->head);
-			sg_count(SG_STAT_TRACK_FAILURES);
-			return;
-		}
-		t->obj = obj;
-		hlist_bl_add_head(&t->node, &b->head);
-		WRITE_ONCE(b->lines, b->lines | sg_line_bit((unsigned long)obj));
+	sg_bucket_lock(b);
+	/* The common case: the bucket's own entry is this object's, or free. */
+	if (unlikely(b->own.obj != obj && (b->own.obj || !hlist_bl_empty(&b->head)))) {
+		__sg_track_slow(b, kind, obj, hint, stamp);
+		return;
+	}
+	if (!b->own.obj) {
+		b->own.obj = obj;
+		sg_mark(b, obj);
 		__this_cpu_inc(sg_nr_tracked);
 	}
-	t->kind = kind;
-	t->hint = hint;
-	t->stamp = stamp;
-	hlist_bl_unlock(&b->head);
-}
-
-/* The lines still marked once an entry has left: those of the others. */
-static __always_inline void sg_remask(struct sg_bucket *b)
-{
-	struct hlist_bl_node *pos;
-	struct sg_tracker *t;
-	unsigned long lines = 0;
-
-	hlist_bl_for_each_entry(t, pos, &b->head, node)
-		lines |= sg_line_bit((unsigned long)t->obj);
-	WRITE_ONCE(b->lines, lines);
+	b->own.kind = kind;
+	b->own.hint = hint;
+	b->own.stamp = stamp;
+	sg_bucket_unlock(b);
 }
 
 /**
@@ -118,9 +129,7 @@ static __always_inline void sg_remask(struct sg_bucket *b)
 static __always_inline void __sg_untrack(const void *obj, u64 stamp)
 {
 	struct sg_bucket *b = sg_bucket_of(obj);
-	struct sg_tracker *t;
 
-	lockdep_assert_irqs_disabled();
 	/*
 	 * Most disarms are of objects not tracked (a cancel of an idle timer).
 	 * Events of one object are serialised by its timer's lock, so an entry
@@ -128,19 +137,18 @@ static __always_inline void __sg_untrack(const void *obj, u64 stamp)
 	 */
 	if (!(READ_ONCE(b->lines) & sg_line_bit((unsigned long)obj)))
 		return;
-	hlist_bl_lock(&b->head);
-	t = sg_lookup(b, obj);
-	if (t && (stamp == SG_STAMP_ANY || t->stamp == stamp)) {
-		hlist_bl_del(&t->node);
-		sg_remask(b);
-		__this_cpu_dec(sg_nr_tracked);
-	} else {
-		t = NULL;
+	sg_bucket_lock(b);
+	/* The common case: the bucket's own entry is this object's, alone. */
+	if (unlikely(b->own.obj != obj || !hlist_bl_empty(&b->head))) {
+		__sg_untrack_slow(b, obj, stamp);
+		return;
 	}
-	hlist_bl_unlock(&b->head);
-
-	if (t)
-		__sg_node_put(t);
+	if (stamp == SG_STAMP_ANY || b->own.stamp == stamp) {
+		b->own.obj = NULL;
+		WRITE_ONCE(b->lines, 0);
+		__this_cpu_dec(sg_nr_tracked);
+	}
+	sg_bucket_unlock(b);
 }
 
 #endif /* SLUBGUARD_REGISTRY_H */

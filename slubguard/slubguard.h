@@ -69,9 +69,6 @@ u64 sg_stat_read(enum sg_stat stat);
  * @stat:	the counter bumped when a freed object holds an armed one
  * @outer_offset: where the tracked object lies in the one reported (the
  *		timer_list of a delayed_work); usually 0
- * @timer_fn:	for kinds armed as a timer_list with a timer function of
- *		their own (delayed_work_timer_fn()): that function, which
- *		tells them apart at the shared arm event
  * @is_armed:	reads the live object: true if the kernel has it queued; the
  *		second argument is the entry's stamp when it was found
  * @debug_hint:	the callback the object will run; also its fingerprint, so a
@@ -91,7 +88,6 @@ struct sg_kind {
 	const char *name;
 	enum sg_stat stat;
 	unsigned int outer_offset;
-	void (*timer_fn)(struct timer_list *timer);
 	bool (*is_armed)(const void *obj, u64 stamp);
 	void *(*debug_hint)(const void *obj);
 	s64 (*expires_ns)(const void *obj);
@@ -103,8 +99,6 @@ extern const struct sg_kind sg_kind_hrtimer;
 extern const struct sg_kind sg_kind_timer_list;
 extern const struct sg_kind sg_kind_delayed_work;
 extern const struct sg_kind sg_kind_work;
-extern const struct sg_kind *const sg_timer_list_kinds[];
-extern const unsigned int sg_nr_timer_list_kinds;
 
 /* What happens on a hit. Names in sg_policy_names[], same order. */
 enum sg_policy {
@@ -194,7 +188,7 @@ void sg_pool_exit(void);
  * @kind:	what it is
  * @obj:	where it is
  * @hint:	the callback recorded when it was armed
- * @stamp:	its entry's stamp (struct sg_tracker)
+ * @stamp:	its entry's stamp (struct sg_entry)
  */
 struct sg_hit {
 	const struct sg_kind *kind;
@@ -204,15 +198,56 @@ struct sg_hit {
 };
 
 /**
+ * struct sg_entry - what the registry knows of one armed object
+ * @obj:	the object (a struct hrtimer, a struct timer_list, ...); NULL
+ *		in a bucket's own entry that is free
+ * @hint:	its callback when it was armed: a fingerprint checked at report
+ *		time, so memory reused for something else never matches
+ * @kind:	what @obj is
+ * @stamp:	a value the tracker of @kind gives at arm time (the hrtimer's
+ *		expiry, then a fired stamp as its callback runs and returns),
+ *		compared when an expiry may remove the entry and when a free
+ *		finds it
+ */
+struct sg_entry {
+	const void *obj;
+	void *hint;
+	const struct sg_kind *kind;
+	u64 stamp;
+};
+
+/* A bucket is one cache line: the free path reads two of its fields. */
+#define SG_BUCKET_SIZE		64
+
+/**
  * struct sg_bucket - one hash chain of the registry
- * @head:	trackers; bit 0 is the bucket's lock, which guards both fields
+ * @head:	trackers from the pool, for the entries past @own; bit 0 is
+ *		the bucket's lock, which guards every field
  * @lines:	a bit for each 64-byte line of a 4 KiB chunk where one of the
- *		trackers lies; written under the lock, read without it
+ *		entries lies; written under the lock, read without it
+ * @chunk:	the chunk all the entries lie in (the low 32 bits of its
+ *		number), or SG_CHUNK_MIXED if they lie in several; written
+ *		under the lock, read without it. Chunks share buckets: a free
+ *		in another chunk than the one the entries are in need not
+ *		look at @lines at all
+ * @own:	the bucket's own entry, used first: arming a timer where no
+ *		other is armed, and disarming it, then take no tracker from
+ *		the pool and link nothing
  */
 struct sg_bucket {
 	struct hlist_bl_head head;
 	unsigned long lines;
-};
+	u32 chunk;
+	struct sg_entry own;
+} __aligned(SG_BUCKET_SIZE);
+
+/*
+ * Look at the lines whatever the chunk. A chunk whose own tag is this value
+ * is only ever looked at too much, never too little.
+ */
+#define SG_CHUNK_MIXED		U32_MAX
+
+static_assert(sizeof(struct sg_bucket) == SG_BUCKET_SIZE);
 
 #define SG_HASH_BITS		14
 #define SG_CHUNK_SHIFT		12
@@ -231,6 +266,20 @@ static inline unsigned long sg_line_bit(unsigned long addr)
 	return 1UL << ((addr >> SG_LINE_SHIFT) & (BITS_PER_LONG - 1));
 }
 
+/*
+ * The lines of @chunk where entries may lie, without a lock: none if its
+ * bucket's entries all lie in another chunk.
+ */
+static __always_inline unsigned long sg_chunk_lines(unsigned long chunk)
+{
+	struct sg_bucket *b = sg_bucket_of_chunk(chunk);
+	u32 tag = READ_ONCE(b->chunk);
+
+	if (tag != (u32)chunk && tag != SG_CHUNK_MIXED)
+		return 0;
+	return READ_ONCE(b->lines);
+}
+
 bool sg_registry_maybe_within(unsigned long first, unsigned long last);
 
 /**
@@ -238,9 +287,9 @@ bool sg_registry_maybe_within(unsigned long first, unsigned long last);
  * @start:	a range being freed
  * @size:	its length, not 0
  *
- * For the chunks the range starts and ends in, one load each: the bucket's
- * mask of lines holding tracked objects, against the lines the range covers
- * there; a range longer than that (larger than most slab objects) also has
+ * For the chunks the range starts and ends in, one bucket each: the mask of
+ * lines holding tracked objects there (most often empty, which one load
+ * tells), against the lines the range covers; a range longer than that (larger than most slab objects) also has
  * the chunks in between looked at, out of line. No lock.
  *
  * Return: false if the range surely holds nothing the registry knows.
@@ -249,14 +298,18 @@ static inline bool sg_registry_maybe(const void *start, size_t size)
 {
 	unsigned long s = (unsigned long)start, e = s + size - 1;
 	unsigned long first = s >> SG_CHUNK_SHIFT, last = e >> SG_CHUNK_SHIFT;
-	/* The lines from the start's on, and up to the end's. */
-	unsigned long from = ~0UL << ((s >> SG_LINE_SHIFT) & (BITS_PER_LONG - 1));
-	unsigned long upto = ~0UL >> (BITS_PER_LONG - 1 - ((e >> SG_LINE_SHIFT) & (BITS_PER_LONG - 1)));
 
-	if (likely(first == last))
-		return READ_ONCE(sg_bucket_of_chunk(first)->lines) & from & upto;
-	return (READ_ONCE(sg_bucket_of_chunk(first)->lines) & from) ||
-	       (READ_ONCE(sg_bucket_of_chunk(last)->lines) & upto) ||
+	if (likely(first == last)) {
+		/* Most buckets are empty: one load decides. */
+		if (likely(!READ_ONCE(sg_bucket_of_chunk(first)->lines)))
+			return false;
+		/* The range's lines, from its first's on. */
+		return (sg_chunk_lines(first) >> ((s >> SG_LINE_SHIFT) & (BITS_PER_LONG - 1))) &
+		       ((2UL << ((e >> SG_LINE_SHIFT) - (s >> SG_LINE_SHIFT))) - 1);
+	}
+	return (sg_chunk_lines(first) >> ((s >> SG_LINE_SHIFT) & (BITS_PER_LONG - 1))) ||
+	       (sg_chunk_lines(last) &
+		(~0UL >> (BITS_PER_LONG - 1 - ((e >> SG_LINE_SHIFT) & (BITS_PER_LONG - 1))))) ||
 	       (last - first > 1 && sg_registry_maybe_within(first + 1, last - 1));
 }
 
@@ -349,30 +402,8 @@ struct sg_hook {
 
 #define SG_NR_HOOKS	9
 extern struct sg_hook sg_hooks[SG_NR_HOOKS];
-
-/*
- * How far into a hooked function a backend may intercept it: after an
- * x86 ENDBR, or arm64's BTI and its instruction saving the link register.
- */
-#define SG_HOOK_SITE_MAX	16
-
-/**
- * sg_hook_at() - the hook of the function intercepted at @ip
- * @ip:		an address the backend intercepted a call at
- *
- * The hottest hooks come first in the table.
- *
- * Return: the hook, or NULL.
- */
-static __always_inline struct sg_hook *sg_hook_at(unsigned long ip)
-{
-	unsigned int i;
-
-	for (i = 0; i < SG_NR_HOOKS; i++)
-		if (ip - (unsigned long)sg_hooks[i].fn < SG_HOOK_SITE_MAX)
-			return &sg_hooks[i];
-	return NULL;
-}
+/* The two that have a fast path of their own (hooks.c), first in sg_hooks[]. */
+enum { SG_HOOK_KFREE, SG_HOOK_KMEM_CACHE_FREE };
 
 /**
  * struct sg_backend - a way to run code before kernel functions
@@ -409,6 +440,10 @@ extern const struct sg_backend *sg_backend;
 
 enum sg_verdict sg_hook_run(const struct sg_hook *hook, unsigned long ip, unsigned long caller,
 			    unsigned long arg0, unsigned long arg1, unsigned long arg2);
+struct ftrace_ops;
+struct ftrace_regs;
+void sg_ftrace_handler(unsigned long ip, unsigned long parent_ip,
+		       struct ftrace_ops *ops, struct ftrace_regs *fregs);
 int sg_hooks_init(const struct sg_backend *backend, bool enabled);
 void sg_hooks_exit(void);
 void sg_hooks_pause(void);

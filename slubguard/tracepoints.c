@@ -15,6 +15,7 @@
 #include <linux/timer.h>
 #include <linux/timerqueue.h>
 #include <linux/tracepoint.h>
+#include <linux/workqueue.h>
 
 #include "compat.h"
 #include "slubguard.h"
@@ -92,16 +93,32 @@ static void probe_hrtimer_expire_exit(void *data, struct hrtimer *timer)
 	local_irq_restore(flags);
 }
 
+/*
+ * The kinds a timer_list can be besides a plain one, told apart by the timer
+ * function they arm it with. A table known at build time: each arm of a
+ * plain timer costs one compare per line.
+ */
+static const struct {
+	void (*fn)(struct timer_list *timer);
+	const struct sg_kind *kind;
+} sg_timer_list_kinds[] = {
+	{ delayed_work_timer_fn,	&sg_kind_delayed_work },
+};
+
+/* Out of line: a plain timer's arm then saves no register for it. */
+static noinline void track_timer_kind(const struct sg_kind *kind, struct timer_list *timer)
+{
+	sg_track(kind, timer, kind->debug_hint(timer), 0);
+}
+
 static void probe_timer_start(void *data, SG_TIMER_START_PROTO)
 {
 	void (*fn)(struct timer_list *) = READ_ONCE(timer->function);
 	unsigned int i;
 
-	for (i = 0; i < sg_nr_timer_list_kinds; i++) {
-		const struct sg_kind *kind = sg_timer_list_kinds[i];
-
-		if (fn == kind->timer_fn) {
-			sg_track(kind, timer, kind->debug_hint(timer), 0);
+	for (i = 0; i < ARRAY_SIZE(sg_timer_list_kinds); i++) {
+		if (unlikely(fn == sg_timer_list_kinds[i].fn)) {
+			track_timer_kind(sg_timer_list_kinds[i].kind, timer);
 			return;
 		}
 	}

@@ -189,7 +189,6 @@ const struct sg_kind sg_kind_delayed_work = {
 	.name		= "delayed_work",
 	.stat		= SG_STAT_ARMED_DELAYED_WORK,
 	.outer_offset	= offsetof(struct delayed_work, timer),
-	.timer_fn	= delayed_work_timer_fn,
 	.is_armed	= timer_list_armed,
 	.debug_hint	= dwork_hint,
 	.expires_ns	= timer_list_expires,
@@ -231,9 +230,3 @@ const struct sg_kind sg_kind_work = {
 	.disarm		= work_disarm,
 	.disarm_wait	= work_disarm_wait,
 };
-
-/* The kinds a timer_list can be besides a plain one, told by timer_fn. */
-const struct sg_kind *const sg_timer_list_kinds[] = {
-	&sg_kind_delayed_work,
-};
-const unsigned int sg_nr_timer_list_kinds = ARRAY_SIZE(sg_timer_list_kinds);
