@@ -119,6 +119,7 @@ static void fill_report(struct sg_report *r, const struct sg_free *free,
 		r->timers[i].offset = (unsigned long)hits[i].obj - hits[i].kind->outer_offset -
 				      (unsigned long)free->obj;
 		r->timers[i].hint = hits[i].hint;
+		r->timers[i].stack = hits[i].stack;
 		if (hits[i].kind->expires_ns)
 			r->timers[i].expires_ns = hits[i].kind->expires_ns(hits[i].obj);
 	}

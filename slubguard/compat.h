@@ -10,6 +10,7 @@
 #include <linux/version.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/stackdepot.h>
 #include <linux/ftrace.h>
 #include <linux/hrtimer.h>
 #include <linux/timer.h>
@@ -20,6 +21,34 @@
 #include <linux/vmalloc.h>
 #ifdef CONFIG_X86_KERNEL_IBT
 #include <asm/ibt.h>
+#endif
+
+/*
+ * A trace event's __assign_str() lost its second argument in 6.10: it copies
+ * the string its __string() field was sized from.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define sg_assign_str(dst, src)	__assign_str(dst)
+#else
+#define sg_assign_str(dst, src)	__assign_str(dst, src)
+#endif
+
+/*
+ * The stack depot: an arm event may save a stack only where nothing is
+ * allocated (it runs under the timer base's raw lock). 6.1 says so with
+ * __stack_depot_save()'s can_alloc; 6.8 replaced it by the flags of
+ * stack_depot_save_flags().
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+static inline u32 sg_depot_save_noalloc(unsigned long *entries, unsigned int nr)
+{
+	return stack_depot_save_flags(entries, nr, 0, 0);
+}
+#else
+static inline u32 sg_depot_save_noalloc(unsigned long *entries, unsigned int nr)
+{
+	return __stack_depot_save(entries, nr, 0, 0, false);
+}
 #endif
 
 /* What slubguard cannot work without: fail the build, naming the option. */
@@ -37,6 +66,9 @@
 #endif
 #ifndef CONFIG_KALLSYMS
 #error "slubguard needs CONFIG_KALLSYMS (reports name functions)"
+#endif
+#ifndef CONFIG_STACKDEPOT
+#error "slubguard needs CONFIG_STACKDEPOT (track_stacks keeps who armed each timer)"
 #endif
 #if !defined(CONFIG_X86_64) && !defined(CONFIG_ARM64)
 #error "slubguard supports x86_64 and arm64"

@@ -37,6 +37,7 @@ const char * const sg_stat_names[SG_NR_STATS] = {
 	[SG_STAT_POISON_VIOLATIONS]	= "poison_violations",
 	[SG_STAT_REPEATS]		= "repeat_hits",
 	[SG_STAT_REPORTS_SUPPRESSED]	= "reports_suppressed",
+	[SG_STAT_STACK_FAILURES]	= "stack_failures",
 	[SG_STAT_QUARANTINED]		= "quarantined",
 	[SG_STAT_RELEASED]		= "released",
 	[SG_STAT_QUARANTINE_HELD]	= "quarantine_held",
@@ -387,6 +388,30 @@ static const struct kernel_param_ops report_limit_param_ops = {
 module_param_cb(report_limit, &report_limit_param_ops, &sg_report_limit, 0444);
 MODULE_PARM_DESC(report_limit, "reports printed per 5 s, the others only counted; 0: all (default 10)");
 
+/* Read at load, and turned on then: the stack depot is set up in init. */
+static bool param_track_stacks;
+
+static int track_stacks_param_set(const char *val, const struct kernel_param *kp)
+{
+	if (sg_enabled_parse(val, &param_track_stacks)) {
+		pr_err("track_stacks=%s: must be 1 or 0\n", val);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int track_stacks_param_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%c\n", READ_ONCE(sg_track_stacks) ? 'Y' : 'N');
+}
+
+static const struct kernel_param_ops track_stacks_param_ops = {
+	.set = track_stacks_param_set,
+	.get = track_stacks_param_get,
+};
+module_param_cb(track_stacks, &track_stacks_param_ops, NULL, 0444);
+MODULE_PARM_DESC(track_stacks, "record the stack that armed each timer, and report it: 0 (default) or 1");
+
 static int __init slubguard_init(void)
 {
 	int ret;
@@ -403,6 +428,12 @@ static int __init slubguard_init(void)
 	ret = sg_tracepoints_init();
 	if (ret)
 		goto out_registry;
+	/* Before the events: who armed a timer is known from the first on. */
+	ret = sg_stacks_set(param_track_stacks);
+	if (ret) {
+		pr_err("track_stacks=1: the stack depot cannot be set up; not loading\n");
+		goto out_registry;
+	}
 	if (param_enabled) {
 		ret = sg_tracepoints_start("load");
 		if (ret)
@@ -420,8 +451,9 @@ static int __init slubguard_init(void)
 	ret = sg_sysfs_init();
 	if (ret)
 		goto out_hooks;
-	pr_info("loaded: backend %s, policy %s, %s\n", param_backend->name,
-		sg_policy_names[READ_ONCE(sg_policy)], param_enabled ? "enabled" : "disabled");
+	pr_info("loaded: version " SG_VERSION ", backend %s, policy %s, %s\n",
+		param_backend->name, sg_policy_names[READ_ONCE(sg_policy)],
+		param_enabled ? "enabled" : "disabled");
 	return 0;
 
 out_hooks:
@@ -430,6 +462,7 @@ out_hooks:
 out_tracepoints:
 	sg_tracepoints_stop();
 out_registry:
+	sg_stacks_exit();
 	sg_registry_exit();
 out_pool:
 	sg_pool_exit();
@@ -450,6 +483,7 @@ static void __exit slubguard_exit(void)
 	held = sg_quarantine_stat(SG_STAT_QUARANTINE_HELD);
 	sg_quarantine_exit();
 	sg_tracepoints_stop();
+	sg_stacks_exit();
 	sg_registry_exit();
 	sg_pool_exit();
 	pr_info("unloaded: released the %llu objects still in quarantine (%llu quarantined, %llu released in all)\n",
@@ -461,5 +495,6 @@ module_init(slubguard_init);
 module_exit(slubguard_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_VERSION(SG_VERSION);
 MODULE_DESCRIPTION("Catch frees of memory holding an armed hrtimer or timer_list");
 MODULE_AUTHOR("The slubguard developers");

@@ -30,6 +30,7 @@
 
 #include "compat.h"
 #include "slubguard.h"
+#include "trace.h"
 
 unsigned int sg_quarantine_kb = 4096;
 unsigned int sg_quarantine_ms = 10000;
@@ -223,6 +224,7 @@ void sg_quarantine_give_back(const void *obj, struct kmem_cache *cache, size_t s
 /* Back to the allocator it came from. */
 static void release_one(struct sg_qentry *e)
 {
+	trace_quarantine_release(e->obj, e->size, jiffies_to_msecs(jiffies - e->since));
 	if (e->poisoned)
 		poison_check(e);
 	sg_quarantine_give_back(e->obj, e->cache, e->size, e->how);

@@ -29,6 +29,7 @@
 
 #include "slubguard.h"
 #include "registry.h"
+#include "trace.h"
 
 /* 1 << SG_HASH_BITS buckets, allocated at load. */
 struct sg_bucket *sg_hash;
@@ -103,11 +104,12 @@ static struct sg_tracker *unlink(struct sg_bucket *b, struct sg_entry *e)
  * @obj:	see sg_track()
  * @hint:	see sg_track()
  * @stamp:	see sg_track()
+ * @stack:	see sg_track()
  *
  * Drops the bucket's lock.
  */
-void __sg_track_slow(struct sg_bucket *b, const struct sg_kind *kind, const void *obj,
-		     void *hint, u64 stamp)
+void __sg_track_slow(struct sg_bucket *b, enum sg_kind_id kind, const void *obj,
+		     void *hint, u64 stamp, u32 stack)
 	__releases(b)
 {
 	struct sg_tracker *t;
@@ -122,14 +124,18 @@ void __sg_track_slow(struct sg_bucket *b, const struct sg_kind *kind, const void
 			if (unlikely(!t)) {
 				sg_bucket_unlock(b);
 				sg_count(SG_STAT_TRACK_FAILURES);
+				trace_track_failure(obj, sg_kinds[kind]->name);
 				return;
 			}
 			hlist_bl_add_head(&t->node, &b->head);
 			e = &t->e;
 		}
 		e->obj = obj;
+		e->stack = stack;
 		sg_mark(b, obj);
 		__this_cpu_inc(sg_nr_tracked);
+	} else {
+		sg_set_stack(e, kind, hint, stack);
 	}
 	e->kind = kind;
 	e->hint = hint;
@@ -241,10 +247,11 @@ static unsigned int hit_add(const struct sg_entry *e, unsigned long start, unsig
 	for (i = 0; i < nr; i++)
 		if (hits[i].obj == e->obj)
 			return nr;
-	hits[nr].kind = e->kind;
+	hits[nr].kind = sg_kinds[e->kind];
 	hits[nr].obj = e->obj;
 	hits[nr].hint = e->hint;
 	hits[nr].stamp = e->stamp;
+	hits[nr].stack = e->stack;
 	return nr + 1;
 }
 

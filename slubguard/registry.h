@@ -78,9 +78,23 @@ static __always_inline void sg_mark(struct sg_bucket *b, const void *obj)
 	WRITE_ONCE(b->lines, b->lines | sg_line_bit((unsigned long)obj));
 }
 
-void __sg_track_slow(struct sg_bucket *b, const struct sg_kind *kind, const void *obj,
-		     void *hint, u64 stamp) __releases(b);
+void __sg_track_slow(struct sg_bucket *b, enum sg_kind_id kind, const void *obj,
+		     void *hint, u64 stamp, u32 stack) __releases(b);
 void __sg_untrack_slow(struct sg_bucket *b, const void *obj, u64 stamp) __releases(b);
+
+/*
+ * An hrtimer armed again as its callback returns (HRTIMER_RESTART), or by
+ * its callback, keeps the stack that first armed it: the one a report of
+ * a periodic timer should name. Its entry shows it fired (the expiry's
+ * stamps) and has the same callback.
+ */
+static __always_inline void sg_set_stack(struct sg_entry *e, enum sg_kind_id kind,
+					 void *hint, u32 stack)
+{
+	if (kind == SG_KIND_HRTIMER && e->hint == hint && sg_stamp_fired(e->stamp))
+		return;
+	e->stack = stack;
+}
 
 /**
  * sg_track() - record that @obj is armed
@@ -88,27 +102,31 @@ void __sg_untrack_slow(struct sg_bucket *b, const void *obj, u64 stamp) __releas
  * @obj:	the object
  * @hint:	its callback (see struct sg_entry)
  * @stamp:	see struct sg_entry
+ * @stack:	the stack that armed it, or 0 (see struct sg_entry)
  *
  * Called from the kernel's arm events, which all run with interrupts off,
  * most under the timer base's lock. An object already known is updated: an
  * address holds one object at a time, so an older entry for it is stale by
  * now.
  */
-static __always_inline void sg_track(const struct sg_kind *kind, const void *obj,
-				     void *hint, u64 stamp)
+static __always_inline void sg_track(enum sg_kind_id kind, const void *obj,
+				     void *hint, u64 stamp, u32 stack)
 {
 	struct sg_bucket *b = sg_bucket_of(obj);
 
 	sg_bucket_lock(b);
 	/* The common case: the bucket's own entry is this object's, or free. */
 	if (unlikely(b->own.obj != obj && (b->own.obj || !hlist_bl_empty(&b->head)))) {
-		__sg_track_slow(b, kind, obj, hint, stamp);
+		__sg_track_slow(b, kind, obj, hint, stamp, stack);
 		return;
 	}
 	if (!b->own.obj) {
 		b->own.obj = obj;
+		b->own.stack = stack;
 		sg_mark(b, obj);
 		__this_cpu_inc(sg_nr_tracked);
+	} else {
+		sg_set_stack(&b->own, kind, hint, stack);
 	}
 	b->own.kind = kind;
 	b->own.hint = hint;

@@ -9,6 +9,7 @@
 #define pr_fmt(fmt) "slubguard: " fmt
 
 #include <linux/jiffies.h>
+#include <linux/kallsyms.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
@@ -21,7 +22,109 @@
 #include "compat.h"
 #include "slubguard.h"
 
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
 static DEFINE_RAW_SPINLOCK(sg_report_lock);
+
+/*
+ * The last reports, each as the console shows it, for
+ * /sys/kernel/slubguard/reports: every hit's report is kept, whether or not
+ * report_limit let it reach the console. Guarded by sg_report_lock.
+ */
+static struct {
+	char text[SG_REPORTS_KEPT][SG_REPORT_TEXT];
+	unsigned int len[SG_REPORTS_KEPT];
+	unsigned int next;
+} sg_kept;
+
+/* The trace event's symbol names, made under sg_report_lock. */
+static char sg_trace_culprit[KSYM_SYMBOL_LEN], sg_trace_callback[KSYM_SYMBOL_LEN];
+
+/**
+ * struct sg_out - where one report goes
+ * @console:	printed on the console
+ * @buf:	kept in sg_kept, or NULL
+ * @len:	bytes used in @buf
+ *
+ * One printer writes a report to both, line by line, so that the kept text
+ * is the console's.
+ */
+struct sg_out {
+	bool console;
+	char *buf;
+	unsigned int len;
+};
+
+/* Under sg_report_lock: start a report; the oldest kept one makes room. */
+static void out_start(struct sg_out *o, bool console)
+{
+	o->console = console;
+	o->buf = sg_kept.text[sg_kept.next];
+	o->len = 0;
+}
+
+static void out_end(struct sg_out *o)
+{
+	sg_kept.len[sg_kept.next] = o->len;
+	sg_kept.next = (sg_kept.next + 1) % SG_REPORTS_KEPT;
+}
+
+/*
+ * One line of a report, "slubguard: " first unless @bare (the title, which
+ * has a fixed grammar, and the stack's lines). At KERN_ERR: a console booted
+ * with "quiet" still shows the whole report.
+ */
+static __printf(3, 4) void out(struct sg_out *o, bool bare, const char *fmt, ...)
+{
+	const char *prefix = bare ? "" : "slubguard: ";
+	struct va_format vaf;
+	va_list args;
+
+	if (o->console) {
+		va_start(args, fmt);
+		vaf.fmt = fmt;
+		vaf.va = &args;
+		printk(KERN_ERR "%s%pV", prefix, &vaf);
+		va_end(args);
+	}
+	va_start(args, fmt);
+	o->len += scnprintf(o->buf + o->len, SG_REPORT_TEXT - o->len, "%s", prefix);
+	o->len += vscnprintf(o->buf + o->len, SG_REPORT_TEXT - o->len, fmt, args);
+	va_end(args);
+}
+
+/**
+ * sg_report_read() - the kept reports, oldest first, as one text
+ * @buf:	where to copy
+ * @off:	from which byte of the text
+ * @count:	at most this many bytes
+ *
+ * Return: the bytes copied; 0 past the end.
+ */
+ssize_t sg_report_read(char *buf, loff_t off, size_t count)
+{
+	unsigned long flags;
+	unsigned int i, slot;
+	size_t done = 0;
+	loff_t pos = 0;
+
+	raw_spin_lock_irqsave(&sg_report_lock, flags);
+	for (i = 0; i < SG_REPORTS_KEPT && done < count; i++) {
+		slot = (sg_kept.next + i) % SG_REPORTS_KEPT;
+		if (off < pos + sg_kept.len[slot]) {
+			size_t from = off > pos ? off - pos : 0;
+			size_t n = min_t(size_t, sg_kept.len[slot] - from, count - done);
+
+			memcpy(buf + done, sg_kept.text[slot] + from, n);
+			done += n;
+			off += n;
+		}
+		pos += sg_kept.len[slot];
+	}
+	raw_spin_unlock_irqrestore(&sg_report_lock, flags);
+	return done;
+}
 
 unsigned int sg_report_limit = 10;
 
@@ -159,67 +262,94 @@ void sg_report_fill_context(struct sg_report *r)
 	fill_stack(r);
 }
 
-static void print_timer(const struct sg_report *r, unsigned int i)
+/*
+ * Who armed timer @i, where track_stacks=1: its stack from the code that
+ * armed it on (slubguard's probe and the tracepoint left out).
+ */
+static void print_armed_by(struct sg_out *o, const struct sg_report *r, unsigned int i)
+{
+	unsigned long *entries;
+	unsigned int nr, k;
+
+	if (!READ_ONCE(sg_track_stacks) && !r->timers[i].stack)
+		return;
+	nr = sg_stack_fetch(r->timers[i].stack, &entries);
+	if (!nr) {
+		out(o, false, "armed by: not known (armed before track_stacks=1, or the stack depot was full: stats/stack_failures)\n");
+		return;
+	}
+	out(o, false, "armed by:\n");
+	for (k = 0; k < nr; k++)
+		out(o, true, "  %pS\n", (void *)entries[k]);
+}
+
+static void print_timer(struct sg_out *o, const struct sg_report *r, unsigned int i)
 {
 	s64 ns = r->timers[i].expires_ns;
 
 	if (!r->timers[i].kind->expires_ns) {
-		pr_err("%s at offset %lu: callback %pS, queued, not started\n",
-		       r->timers[i].kind->name, r->timers[i].offset, r->timers[i].hint);
+		out(o, false, "%s at offset %lu: callback %pS, queued, not started\n",
+		    r->timers[i].kind->name, r->timers[i].offset, r->timers[i].hint);
 		return;
 	}
 	/* Overdue: not run yet, or its callback is running on another CPU. */
 	if (ns < 0) {
-		pr_err("%s at offset %lu: callback %pS, due %lld.%03lld ms ago\n",
-		       r->timers[i].kind->name, r->timers[i].offset, r->timers[i].hint,
-		       -ns / NSEC_PER_MSEC, -ns % NSEC_PER_MSEC / NSEC_PER_USEC);
+		out(o, false, "%s at offset %lu: callback %pS, due %lld.%03lld ms ago\n",
+		    r->timers[i].kind->name, r->timers[i].offset, r->timers[i].hint,
+		    -ns / NSEC_PER_MSEC, -ns % NSEC_PER_MSEC / NSEC_PER_USEC);
 		return;
 	}
-	pr_err("%s at offset %lu: callback %pS, expires in %lld.%03lld ms\n",
-	       r->timers[i].kind->name, r->timers[i].offset, r->timers[i].hint,
-	       ns / NSEC_PER_MSEC, ns % NSEC_PER_MSEC / NSEC_PER_USEC);
+	out(o, false, "%s at offset %lu: callback %pS, expires in %lld.%03lld ms\n",
+	    r->timers[i].kind->name, r->timers[i].offset, r->timers[i].hint,
+	    ns / NSEC_PER_MSEC, ns % NSEC_PER_MSEC / NSEC_PER_USEC);
 }
 
 /**
- * sg_report_print() - print a report on the console
+ * sg_report_print() - report a free of memory holding armed timers
  * @r:	the report
+ *
+ * On the console (as report_limit lets it), in the kept reports, and as the
+ * trace event slubguard:armed_free.
  */
 void sg_report_print(const struct sg_report *r)
 {
 	const struct sg_free *f = r->free;
 	unsigned long flags;
+	struct sg_out o;
 	unsigned int i;
 
 	/* One report at a time, so concurrent ones do not interleave. */
 	raw_spin_lock_irqsave(&sg_report_lock, flags);
-	/* A report before a panic is always printed. */
-	if (!report_allowed(&sg_free_window, r->action == SG_POLICY_PANIC)) {
-		raw_spin_unlock_irqrestore(&sg_report_lock, flags);
-		return;
+	if (trace_armed_free_enabled()) {
+		sprint_symbol(sg_trace_culprit, r->culprit);
+		sprint_symbol(sg_trace_callback, (unsigned long)r->timers[0].hint);
+		trace_armed_free(sg_trace_culprit, r->via, f->obj, f->size, r->cache_name,
+				 r->timers[0].kind->name, r->timers[0].offset, sg_trace_callback,
+				 r->nr_timers, sg_policy_names[r->action]);
 	}
-	pr_err("==================================================================\n");
-	/* The title carries no pr_fmt() prefix: its grammar is fixed. */
-	printk(KERN_ERR "BUG: slubguard: free of armed %s in %pS\n",
-	       r->timers[0].kind->name, (void *)r->culprit);
-	pr_err("%s(%p) of a %zu-byte object from %s%s, holding %u armed timer%s:\n",
-	       r->via, f->obj, f->size, f->cache ? "cache " : "", r->cache_name, r->nr_timers,
-	       r->nr_timers == 1 ? "" : "s");
-	for (i = 0; i < r->nr_timers; i++)
-		print_timer(r, i);
+	/* A report before a panic is always printed. */
+	out_start(&o, report_allowed(&sg_free_window, r->action == SG_POLICY_PANIC));
+	out(&o, false, "==================================================================\n");
+	out(&o, true, "BUG: slubguard: free of armed %s in %pS\n",
+	    r->timers[0].kind->name, (void *)r->culprit);
+	out(&o, false, "%s(%p) of a %zu-byte object from %s%s, holding %u armed timer%s:\n",
+	    r->via, f->obj, f->size, f->cache ? "cache " : "", r->cache_name, r->nr_timers,
+	    r->nr_timers == 1 ? "" : "s");
+	for (i = 0; i < r->nr_timers; i++) {
+		print_timer(&o, r, i);
+		print_armed_by(&o, r, i);
+	}
 	if (r->action == SG_POLICY_QUARANTINE)
-		pr_err("action: %s: %s%s\n", sg_action_text[r->action],
-		       sg_outcome_text[r->outcome],
-		       r->unpoisonable ? "; not poisoned: its cache has a constructor or is SLAB_TYPESAFE_BY_RCU" : "");
+		out(&o, false, "action: %s: %s%s\n", sg_action_text[r->action],
+		    sg_outcome_text[r->outcome],
+		    r->unpoisonable ? "; not poisoned: its cache has a constructor or is SLAB_TYPESAFE_BY_RCU" : "");
 	else
-		pr_err("action: %s\n", sg_action_text[r->action]);
-	pr_err("freed by task %d (%s) on cpu %d:\n", r->pid, r->comm, r->cpu);
-	/*
-	 * At KERN_ERR, not stack_trace_print()'s default level: a console
-	 * booted with "quiet" still shows the whole report.
-	 */
+		out(&o, false, "action: %s\n", sg_action_text[r->action]);
+	out(&o, false, "freed by task %d (%s) on cpu %d:\n", r->pid, r->comm, r->cpu);
 	for (i = 0; i < r->nr_stack; i++)
-		printk(KERN_ERR "  %pS\n", (void *)r->stack[i]);
-	pr_err("==================================================================\n");
+		out(&o, true, "  %pS\n", (void *)r->stack[i]);
+	out(&o, false, "==================================================================\n");
+	out_end(&o);
 	raw_spin_unlock_irqrestore(&sg_report_lock, flags);
 }
 
@@ -243,20 +373,20 @@ void sg_report_poison(const char *cache_name, const u8 *obj, size_t size,
 {
 	int shown = min_t(size_t, last - first + 1, SG_POISON_SHOWN);
 	unsigned long flags;
+	struct sg_out o;
 
+	trace_write_after_free(obj, size, cache_name, first, last, changed);
 	raw_spin_lock_irqsave(&sg_report_lock, flags);
-	if (!report_allowed(&sg_poison_window, false)) {
-		raw_spin_unlock_irqrestore(&sg_report_lock, flags);
-		return;
-	}
-	pr_err("==================================================================\n");
-	printk(KERN_ERR "BUG: slubguard: write after free in %s\n", cache_name);
-	pr_err("%zu byte%s changed in a quarantined %zu-byte object, at offsets %zu to %zu\n",
-	       changed, changed == 1 ? "" : "s", size, first, last);
-	pr_err("first changed byte: offset %zu is 0x%02x, poison is 0x%02x\n",
-	       first, obj[first], SG_POISON_BYTE);
-	pr_err("bytes %zu to %zu: %*ph%s\n", first, first + shown - 1, shown,
-	       obj + first, first + shown - 1 < last ? " ..." : "");
-	pr_err("==================================================================\n");
+	out_start(&o, report_allowed(&sg_poison_window, false));
+	out(&o, false, "==================================================================\n");
+	out(&o, true, "BUG: slubguard: write after free in %s\n", cache_name);
+	out(&o, false, "%zu byte%s changed in a quarantined %zu-byte object, at offsets %zu to %zu\n",
+	    changed, changed == 1 ? "" : "s", size, first, last);
+	out(&o, false, "first changed byte: offset %zu is 0x%02x, poison is 0x%02x\n",
+	    first, obj[first], SG_POISON_BYTE);
+	out(&o, false, "bytes %zu to %zu: %*ph%s\n", first, first + shown - 1, shown,
+	    obj + first, first + shown - 1 < last ? " ..." : "");
+	out(&o, false, "==================================================================\n");
+	out_end(&o);
 	raw_spin_unlock_irqrestore(&sg_report_lock, flags);
 }

@@ -37,6 +37,7 @@ enum sg_stat {
 	SG_STAT_POISON_VIOLATIONS, /* quarantined objects written to after the free */
 	SG_STAT_REPEATS,	/* hits not reported again: reported when kfree_rcu() queued them */
 	SG_STAT_REPORTS_SUPPRESSED, /* reports not printed: over report_limit */
+	SG_STAT_STACK_FAILURES,	/* arming stacks not saved: no room in the depot */
 	SG_NR_COUNTERS,
 	/* Kept by the quarantine under its lock, so they agree with each other. */
 	SG_STAT_QUARANTINED = SG_NR_COUNTERS, /* objects put in quarantine */
@@ -95,10 +96,31 @@ struct sg_kind {
 	void (*disarm_wait)(void *obj);
 };
 
-extern const struct sg_kind sg_kind_hrtimer;
-extern const struct sg_kind sg_kind_timer_list;
-extern const struct sg_kind sg_kind_delayed_work;
-extern const struct sg_kind sg_kind_work;
+/* stacks.c: who armed each timer (track_stacks=1). */
+#define SG_ARM_STACK_DEPTH	16
+DECLARE_STATIC_KEY_FALSE(sg_track_stacks_key);
+extern bool sg_track_stacks;		/* READ_ONCE() */
+u32 sg_stack_save(void);
+unsigned int sg_stack_fetch(u32 handle, unsigned long **entries);
+int sg_stacks_set(bool on);
+void sg_stacks_exit(void);
+
+/* In an arm event: its stack's handle if track_stacks=1, else 0. */
+static __always_inline u32 sg_arm_stack(void)
+{
+	return static_branch_unlikely(&sg_track_stacks_key) ? sg_stack_save() : 0;
+}
+
+/* The kinds, as the registry's entries name them (struct sg_entry). */
+enum sg_kind_id {
+	SG_KIND_HRTIMER,
+	SG_KIND_TIMER_LIST,
+	SG_KIND_DELAYED_WORK,
+	SG_KIND_WORK,
+	SG_NR_KINDS,
+};
+
+extern const struct sg_kind *const sg_kinds[SG_NR_KINDS];
 
 /* What happens on a hit. Names in sg_policy_names[], same order. */
 enum sg_policy {
@@ -189,12 +211,14 @@ void sg_pool_exit(void);
  * @obj:	where it is
  * @hint:	the callback recorded when it was armed
  * @stamp:	its entry's stamp (struct sg_entry)
+ * @stack:	the stack that armed it, or 0 (struct sg_entry)
  */
 struct sg_hit {
 	const struct sg_kind *kind;
 	const void *obj;
 	void *hint;
 	u64 stamp;
+	u32 stack;
 };
 
 /**
@@ -203,17 +227,20 @@ struct sg_hit {
  *		in a bucket's own entry that is free
  * @hint:	its callback when it was armed: a fingerprint checked at report
  *		time, so memory reused for something else never matches
- * @kind:	what @obj is
  * @stamp:	a value the tracker of @kind gives at arm time (the hrtimer's
  *		expiry, then a fired stamp as its callback runs and returns),
  *		compared when an expiry may remove the entry and when a free
  *		finds it
+ * @stack:	the stack that armed it, in the stack depot (track_stacks=1);
+ *		0 if none was recorded
+ * @kind:	what @obj is (enum sg_kind_id)
  */
 struct sg_entry {
 	const void *obj;
 	void *hint;
-	const struct sg_kind *kind;
 	u64 stamp;
+	u32 stack;
+	u8 kind;
 };
 
 /* A bucket is one cache line: the free path reads two of its fields. */
@@ -565,7 +592,8 @@ int sg_report_limit_parse(const char *buf, unsigned int *val);
  * @free:	the offending free
  * @cache_name:	name of its cache, or a description of where the memory came from
  * @nr_timers:	how many armed objects it holds (entries used in @timers)
- * @timers:	each armed object: kind, offset in the object, callback, expiry
+ * @timers:	each armed object: kind, offset in the object, callback, expiry,
+ *		the stack that armed it (track_stacks=1)
  * @action:	the policy applied
  * @outcome:	for SG_POLICY_QUARANTINE, what became of the object
  * @stack:	the stack of the free, starting at the culprit when found
@@ -585,6 +613,7 @@ struct sg_report {
 		unsigned long offset;
 		void *hint;
 		s64 expires_ns;
+		u32 stack;
 	} timers[SG_MAX_HITS];
 	enum sg_policy action;
 	enum sg_quarantine_result outcome;
@@ -598,6 +627,11 @@ struct sg_report {
 
 const char *sg_alloc_name(const void *obj, struct kmem_cache *cache);
 void sg_report_fill_context(struct sg_report *r);
+
+/* Reports kept for /sys/kernel/slubguard/reports, and the text of each. */
+#define SG_REPORTS_KEPT		8
+#define SG_REPORT_TEXT		4096
+ssize_t sg_report_read(char *buf, loff_t off, size_t count);
 void sg_report_print(const struct sg_report *r);
 void sg_report_poison(const char *cache_name, const u8 *obj, size_t size,
 		      size_t first, size_t last, size_t changed);

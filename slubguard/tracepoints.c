@@ -35,7 +35,8 @@ static u64 arm_stamp(const struct hrtimer *timer)
 
 static void probe_hrtimer_start(void *data, SG_HRTIMER_START_PROTO)
 {
-	sg_track(&sg_kind_hrtimer, timer, READ_ONCE(timer->function), arm_stamp(timer));
+	sg_track(SG_KIND_HRTIMER, timer, READ_ONCE(timer->function), arm_stamp(timer),
+		 sg_arm_stack());
 }
 
 static void probe_hrtimer_cancel(void *data, struct hrtimer *timer)
@@ -100,15 +101,15 @@ static void probe_hrtimer_expire_exit(void *data, struct hrtimer *timer)
  */
 static const struct {
 	void (*fn)(struct timer_list *timer);
-	const struct sg_kind *kind;
+	enum sg_kind_id kind;
 } sg_timer_list_kinds[] = {
-	{ delayed_work_timer_fn,	&sg_kind_delayed_work },
+	{ delayed_work_timer_fn,	SG_KIND_DELAYED_WORK },
 };
 
 /* Out of line: a plain timer's arm then saves no register for it. */
-static noinline void track_timer_kind(const struct sg_kind *kind, struct timer_list *timer)
+static noinline void track_timer_kind(enum sg_kind_id kind, struct timer_list *timer)
 {
-	sg_track(kind, timer, kind->debug_hint(timer), 0);
+	sg_track(kind, timer, sg_kinds[kind]->debug_hint(timer), 0, sg_arm_stack());
 }
 
 static void probe_timer_start(void *data, SG_TIMER_START_PROTO)
@@ -122,7 +123,7 @@ static void probe_timer_start(void *data, SG_TIMER_START_PROTO)
 			return;
 		}
 	}
-	sg_track(&sg_kind_timer_list, timer, fn, 0);
+	sg_track(SG_KIND_TIMER_LIST, timer, fn, 0, sg_arm_stack());
 }
 
 /* Also fires when an expiring timer is detached, under the base lock. */
@@ -133,7 +134,7 @@ static void probe_timer_cancel(void *data, struct timer_list *timer)
 
 static void probe_work_queue(void *data, SG_WORK_QUEUE_PROTO)
 {
-	sg_track(&sg_kind_work, work, READ_ONCE(work->func), 0);
+	sg_track(SG_KIND_WORK, work, READ_ONCE(work->func), 0, sg_arm_stack());
 }
 
 static void probe_work_start(void *data, struct work_struct *work)
@@ -227,8 +228,9 @@ static unsigned int track_armed_hrtimers(void)
 			for (; node; node = timerqueue_iterate_next(node)) {
 				struct hrtimer *timer = container_of(node, struct hrtimer, node);
 
-				sg_track(&sg_kind_hrtimer, timer, READ_ONCE(timer->function),
-					 arm_stamp(timer));
+				/* Who armed it is not known. */
+				sg_track(SG_KIND_HRTIMER, timer, READ_ONCE(timer->function),
+					 arm_stamp(timer), 0);
 				nr++;
 			}
 		}

@@ -109,7 +109,7 @@ static void hrtimer_disarm_wait(void *obj)
 	hrtimer_cancel(obj);
 }
 
-const struct sg_kind sg_kind_hrtimer = {
+static const struct sg_kind sg_kind_hrtimer = {
 	.name		= "hrtimer",
 	.stat		= SG_STAT_ARMED_HRTIMER,
 	.is_armed	= hrtimer_armed,
@@ -147,7 +147,7 @@ static void timer_list_disarm_wait(void *obj)
 	sg_timer_delete_sync(obj);
 }
 
-const struct sg_kind sg_kind_timer_list = {
+static const struct sg_kind sg_kind_timer_list = {
 	.name		= "timer_list",
 	.stat		= SG_STAT_ARMED_TIMER_LIST,
 	.is_armed	= timer_list_armed,
@@ -185,7 +185,7 @@ static void dwork_disarm_wait(void *timer)
 	cancel_delayed_work_sync((struct delayed_work *)dwork_of(timer));
 }
 
-const struct sg_kind sg_kind_delayed_work = {
+static const struct sg_kind sg_kind_delayed_work = {
 	.name		= "delayed_work",
 	.stat		= SG_STAT_ARMED_DELAYED_WORK,
 	.outer_offset	= offsetof(struct delayed_work, timer),
@@ -222,11 +222,18 @@ static void work_disarm_wait(void *obj)
 	cancel_work_sync(obj);
 }
 
-const struct sg_kind sg_kind_work = {
+static const struct sg_kind sg_kind_work = {
 	.name		= "work_struct",
 	.stat		= SG_STAT_ARMED_WORK,
 	.is_armed	= work_armed,
 	.debug_hint	= work_hint,
 	.disarm		= work_disarm,
 	.disarm_wait	= work_disarm_wait,
+};
+
+const struct sg_kind *const sg_kinds[SG_NR_KINDS] = {
+	[SG_KIND_HRTIMER]	= &sg_kind_hrtimer,
+	[SG_KIND_TIMER_LIST]	= &sg_kind_timer_list,
+	[SG_KIND_DELAYED_WORK]	= &sg_kind_delayed_work,
+	[SG_KIND_WORK]		= &sg_kind_work,
 };

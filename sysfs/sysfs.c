@@ -129,11 +129,28 @@ static ssize_t poison_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return count;
 }
 
+static ssize_t track_stacks_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(sg_track_stacks));
+}
+
+static ssize_t track_stacks_store(struct kobject *kobj, struct kobj_attribute *attr,
+				  const char *buf, size_t count)
+{
+	bool on;
+	int ret = sg_enabled_parse(buf, &on);
+
+	if (ret)
+		return ret;
+	return sg_stacks_set(on) ?: count;
+}
+
 static struct kobj_attribute policy_attr = __ATTR_RW_MODE(policy, 0644);
 static struct kobj_attribute enabled_attr = __ATTR_RW_MODE(enabled, 0644);
 static struct kobj_attribute backend_attr = __ATTR_RO(backend);
 static struct kobj_attribute hooks_attr = __ATTR_RO(hooks);
 static struct kobj_attribute poison_attr = __ATTR_RW_MODE(poison, 0644);
+static struct kobj_attribute track_stacks_attr = __ATTR_RW_MODE(track_stacks, 0644);
 
 static struct attribute *sg_attrs[] = {
 	&policy_attr.attr,
@@ -144,11 +161,33 @@ static struct attribute *sg_attrs[] = {
 	&quarantine_ms_attr.attr.attr,
 	&poison_attr.attr,
 	&report_limit_attr.attr.attr,
+	&track_stacks_attr.attr,
+	NULL,
+};
+
+/*
+ * The last reports in full: text longer than a page, so a binary attribute.
+ * Only root reads it: reports hold addresses.
+ */
+static ssize_t reports_read(struct file *file, struct kobject *kobj,
+			    struct bin_attribute *attr, char *buf, loff_t off, size_t count)
+{
+	return sg_report_read(buf, off, count);
+}
+
+static struct bin_attribute reports_attr = {
+	.attr	= { .name = "reports", .mode = 0400 },
+	.read	= reports_read,
+};
+
+static struct bin_attribute *sg_bin_attrs[] = {
+	&reports_attr,
 	NULL,
 };
 
 static const struct attribute_group sg_group = {
 	.attrs = sg_attrs,
+	.bin_attrs = sg_bin_attrs,
 };
 
 /* stats/: one file per entry of sg_stat_names[], all read by one function. */
