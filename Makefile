@@ -3,6 +3,8 @@
 # make                  slubguard.ko and userspace/slubguardctl for the running kernel
 # make KDIR=<headers>   the same for another kernel's headers
 # make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- KDIR=...   cross-build both
+# make install          the module (modules_install, depmod), slubguardctl and its man page
+#                       [DESTDIR=... for slubguardctl, INSTALL_MOD_PATH=... for the module]
 # make check            sparse (C=2) on the module, plus the project's own rules
 # make test             the guest test suite on {6.1, 6.12} x {x86_64, arm64}
 #                       (fetches kernels, boots QEMU); KERNELS=6.12 ARCH=arm64 narrows it
@@ -11,11 +13,16 @@
 # make demo             one guest: slubguard catches the seed bug
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
+# The release modules_install installs for (Debian's kernel.release differs).
+KRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
 CC_USER ?= $(CROSS_COMPILE)gcc
 USER_CFLAGS ?= -O2 -Wall -Wextra -Werror -static
 export ARCH CROSS_COMPILE
 
-.PHONY: all module userspace fixtures check test buildcheck bench demo clean kdir-check
+.PHONY: all module userspace fixtures install check test buildcheck bench demo clean kdir-check
 
 all: module userspace
 
@@ -33,6 +40,15 @@ userspace: userspace/slubguardctl
 
 userspace/slubguardctl: userspace/slubguardctl.c
 	$(CC_USER) $(USER_CFLAGS) -o $@ $<
+
+# The module goes where modules_install puts an external module
+# (/lib/modules/<release>/extra); depmod is run here, as Debian's headers
+# lack the System.map that would let modules_install run it.
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -b "$(or $(INSTALL_MOD_PATH),/)" -a "$(KRELEASE)"
+	install -D -m 0755 userspace/slubguardctl $(DESTDIR)$(SBINDIR)/slubguardctl
+	install -D -m 0644 userspace/slubguardctl.8 $(DESTDIR)$(MANDIR)/man8/slubguardctl.8
 
 fixtures: kdir-check
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/fixtures modules

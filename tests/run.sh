@@ -63,6 +63,21 @@ for s in "${series[@]}"; do
 			if ((${#only[@]})) && ! printf '%s\n' "${only[@]}" | grep -qx "$name"; then
 				continue
 			fi
+			# '#@ arch: A': the scenario needs that architecture.
+			want=$(sed -n 's/^#@ arch: *//p' "$f")
+			if [ -n "$want" ] && [ "$want" != "$a" ]; then
+				echo "== $s/$a: $name skipped: $(sed -n 's/^#@ arch-why: *//p' "$f")"
+				continue
+			fi
+			# '#@ initramfs: dkms': slubguard built and installed by DKMS.
+			if grep -q '^#@ initramfs: dkms' "$f" && [ ! -s "$cache/build/$s-$a/initramfs-dkms.cpio.gz" ]; then
+				if ! ko=$(bash "$top/tests/lib/dkms.sh" "$a" "$s") ||
+					! bash "$top/tests/lib/mkinitramfs.sh" "$a" "$s" "$cache/build/$s-$a/src" \
+						"$cache/build/$s-$a/initramfs-dkms.cpio.gz" "$ko"; then
+					build_failed+=("$s/$a $name (DKMS)")
+					continue
+				fi
+			fi
 			backends=$(sed -n 's/^#@ backends: *//p' "$f")
 			repeat=$(sed -n 's/^#@ repeat: *//p' "$f")
 			for b in ${backends:-ftrace}; do
@@ -85,7 +100,7 @@ done
 
 run_one() {
 	local s=$1 a=$2 name=$3 b=$4 r=$5
-	local envf scenario log status verdict extra timeout smp tag
+	local envf scenario log status verdict extra timeout smp tag initramfs
 	envf=$cache/kernels/$s-$a/env
 	# shellcheck disable=SC1090
 	. "$envf"
@@ -96,9 +111,10 @@ run_one() {
 	tag=$b
 	grep -q '^#@ repeat:' "$scenario" && tag="$b #$r"
 	log=$out/$s-$a-$name-$b-$r.log
+	initramfs=$cache/build/$s-$a/initramfs.cpio.gz
+	grep -q '^#@ initramfs: dkms' "$scenario" && initramfs=$cache/build/$s-$a/initramfs-dkms.cpio.gz
 	status=$(SG_SMP=${smp:-2} bash "$top/tests/lib/boot.sh" "$a" "$SG_KERNEL" \
-		"$cache/build/$s-$a/initramfs.cpio.gz" "$log" "${timeout:-180}" \
-		sg.scenario="$name" sg.backend="$b" $extra)
+		"$initramfs" "$log" "${timeout:-180}" sg.scenario="$name" sg.backend="$b" $extra)
 	verdict=$(python3 "$top/tests/lib/oracle.py" "$scenario" "$log" "$status")
 	echo "$s $a $name $b $r $verdict" >"$log.result"
 	case "$verdict" in

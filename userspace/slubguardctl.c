@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PROG		"slubguardctl"
@@ -35,9 +36,9 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 struct cmd {
 	const char *name;
 	const char *args;	/* for the help text */
-	int max_args;		/* 0 or 1 */
+	int max_args;		/* 0, 1 or 2 */
 	bool needs_module;
-	int (*fn)(const struct cmd *c, const char *arg);
+	int (*fn)(const struct cmd *c, int argc, char **argv);
 	const char *val;	/* value written by enable/disable */
 	const char *help;
 };
@@ -219,6 +220,28 @@ static void json_str(const char *s)
 	putchar('"');
 }
 
+/*
+ * Text laid out for the terminal, as one JSON string: each line break and
+ * the indentation after it become one space.
+ */
+static void json_text(const char *s)
+{
+	char buf[VAL_BUF];
+	size_t n = 0;
+
+	for (; *s && n < sizeof(buf) - 1; s++) {
+		if (*s == '\n') {
+			while (s[1] == ' ')
+				s++;
+			buf[n++] = ' ';
+		} else {
+			buf[n++] = *s;
+		}
+	}
+	buf[n] = '\0';
+	json_str(buf);
+}
+
 static int not_dotfile(const struct dirent *de)
 {
 	return de->d_name[0] != '.';
@@ -298,7 +321,8 @@ static int print_hooks(bool first)
 	return 0;
 }
 
-static int cmd_stats(const struct cmd *c __maybe_unused, const char *arg __maybe_unused)
+static int cmd_stats(const struct cmd *c __maybe_unused, int argc __maybe_unused,
+		     char **argv __maybe_unused)
 {
 	unsigned long long *val = NULL;
 	char path[PATH_MAX];
@@ -340,11 +364,12 @@ out:
 	return ret;
 }
 
-static int cmd_status(const struct cmd *c __maybe_unused, const char *arg __maybe_unused)
+static int cmd_status(const struct cmd *c __maybe_unused, int argc __maybe_unused,
+		      char **argv __maybe_unused)
 {
 	static struct policy_list pl;
 	char backend[VAL_BUF];
-	unsigned long long enabled, kb, ms, poison, limit;
+	unsigned long long enabled, kb, ms, poison, limit, stacks;
 
 	if (read_attr("backend", backend, sizeof(backend)))
 		return EXIT_FAIL;
@@ -357,7 +382,8 @@ static int cmd_status(const struct cmd *c __maybe_unused, const char *arg __mayb
 	if (read_policies(&pl))
 		return EXIT_FAIL;
 	if (read_u64("quarantine_kb", &kb) || read_u64("quarantine_ms", &ms) ||
-	    read_u64("poison", &poison) || read_u64("report_limit", &limit))
+	    read_u64("poison", &poison) || read_u64("report_limit", &limit) ||
+	    read_u64("track_stacks", &stacks))
 		return EXIT_FAIL;
 	if (json) {
 		fputs("{\"backend\":", stdout);
@@ -365,11 +391,12 @@ static int cmd_status(const struct cmd *c __maybe_unused, const char *arg __mayb
 		printf(",\"enabled\":%llu,\"policy\":", enabled);
 		json_str(pl.names[pl.active]);
 		printf(",\"quarantine_kb\":%llu,\"quarantine_ms\":%llu,\"poison\":%llu,"
-		       "\"report_limit\":%llu}\n", kb, ms, poison, limit);
+		       "\"report_limit\":%llu,\"track_stacks\":%llu}\n", kb, ms, poison, limit, stacks);
 	} else {
 		printf("backend %s\nenabled %llu\npolicy %s\n"
-		       "quarantine_kb %llu\nquarantine_ms %llu\npoison %llu\nreport_limit %llu\n",
-		       backend, enabled, pl.names[pl.active], kb, ms, poison, limit);
+		       "quarantine_kb %llu\nquarantine_ms %llu\npoison %llu\nreport_limit %llu\n"
+		       "track_stacks %llu\n",
+		       backend, enabled, pl.names[pl.active], kb, ms, poison, limit, stacks);
 	}
 	return EXIT_OK;
 }
@@ -395,13 +422,18 @@ static int set_policy(const char *name)
 	return EXIT_USAGE;
 }
 
-static int cmd_policy(const struct cmd *c __maybe_unused, const char *arg)
+static int cmd_policy(const struct cmd *c __maybe_unused, int argc, char **argv)
 {
+	const char *arg = argc ? argv[0] : NULL;
 	static struct policy_list pl;
 	int i;
 
-	if (arg)
-		return set_policy(arg);
+	if (arg) {
+		int ret = set_policy(arg);
+
+		if (ret || !json)
+			return ret;
+	}
 	if (read_policies(&pl))
 		return EXIT_FAIL;
 	if (!json) {
@@ -419,34 +451,303 @@ static int cmd_policy(const struct cmd *c __maybe_unused, const char *arg)
 	return EXIT_OK;
 }
 
-static int cmd_enable(const struct cmd *c, const char *arg __maybe_unused)
+static int cmd_enable(const struct cmd *c, int argc __maybe_unused, char **argv __maybe_unused)
 {
+	unsigned long long enabled;
 	int e = write_attr("enabled", c->val);
 
-	return e ? write_error("enabled", e) : EXIT_OK;
-}
-
-static int cmd_help(const struct cmd *c __maybe_unused, const char *arg __maybe_unused)
-{
-	usage(stdout);
+	if (e)
+		return write_error("enabled", e);
+	if (json) {
+		if (read_u64("enabled", &enabled))
+			return EXIT_FAIL;
+		printf("{\"enabled\":%llu}\n", enabled);
+	}
 	return EXIT_OK;
 }
+
+/*
+ * A whole file (path relative to root), of any size, NUL-terminated: a
+ * sysfs binary attribute is read until it returns nothing.
+ */
+static char *read_file(const char *rel, size_t *lenp)
+{
+	char path[PATH_MAX], *buf = NULL, *bigger;
+	size_t len = 0, size = 0;
+	ssize_t n;
+	int fd;
+
+	if (build_path(path, sizeof(path), rel))
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err("cannot open %s: %s", path,
+		    errno == EACCES ? "permission denied" : strerror(errno));
+		return NULL;
+	}
+	do {
+		if (size - len < 4096) {
+			bigger = realloc(buf, size + 65536);
+			if (!bigger) {
+				err("out of memory");
+				goto fail;
+			}
+			buf = bigger;
+			size += 65536;
+		}
+		n = read(fd, buf + len, size - 1 - len);
+		len += n > 0 ? (size_t)n : 0;
+	} while (n > 0);
+	if (n < 0) {
+		err("cannot read %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	close(fd);
+	buf[len] = '\0';
+	if (strlen(buf) != len) {
+		err("%s: not text", path);
+		free(buf);
+		return NULL;
+	}
+	*lenp = len;
+	return buf;
+fail:
+	close(fd);
+	free(buf);
+	return NULL;
+}
+
+/* The rule line that opens and closes a report. */
+#define REPORT_RULE	"slubguard: ======"
+
+/*
+ * The last reports, as the console printed them; in JSON, an array of
+ * {"title", "lines"}: a report runs from one rule line to the next.
+ */
+static int cmd_reports(const struct cmd *c __maybe_unused, int argc __maybe_unused,
+		       char **argv __maybe_unused)
+{
+	char *text, *line, *save = NULL;
+	bool in = false, first = true, first_line = true;
+	size_t len;
+
+	text = read_file("reports", &len);
+	if (!text)
+		return EXIT_FAIL;
+	if (!json) {
+		fwrite(text, 1, len, stdout);
+		free(text);
+		return EXIT_OK;
+	}
+	putchar('[');
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, REPORT_RULE, strlen(REPORT_RULE))) {
+			if (in)
+				fputs(first_line ? "\"\",\"lines\":[]}" : "]}", stdout);
+			in = !in;
+			if (in) {
+				fputs(first ? "{\"title\":" : ",{\"title\":", stdout);
+				first = false;
+				first_line = true;
+			}
+			continue;
+		}
+		if (!in)
+			continue;
+		if (first_line) {
+			json_str(line);
+			fputs(",\"lines\":[", stdout);
+		} else {
+			putchar(',');
+		}
+		json_str(line);
+		first_line = false;
+	}
+	/* A report cut short by the end of its buffer. */
+	if (in)
+		fputs(first_line ? "\"\",\"lines\":[]}" : "]}", stdout);
+	puts("]");
+	free(text);
+	return EXIT_OK;
+}
+
+/* Strict decimal in [min, max]. */
+static int parse_arg(const char *s, unsigned long long min, unsigned long long max,
+		     unsigned long long *out)
+{
+	return parse_u64(s, out) || *out < min || *out > max ? -1 : 0;
+}
+
+/* The counters now: names (sorted) and values, for free_sample(). */
+static int sample(struct dirent ***de, int *nr, unsigned long long **val)
+{
+	char path[PATH_MAX];
+
+	if (build_path(path, sizeof(path), "stats"))
+		return -1;
+	*nr = scandir(path, de, not_dotfile, alphasort);
+	if (*nr < 0) {
+		*nr = 0;
+		*de = NULL;
+		return err("cannot open %s: %s", path, strerror(errno));
+	}
+	*val = calloc((size_t)*nr + 1, sizeof(**val));
+	if (!*val)
+		return err("out of memory");
+	return read_stats(*de, *nr, *val) ? -1 : 0;
+}
+
+static void free_sample(struct dirent **de, int nr, unsigned long long *val)
+{
+	free(val);
+	while (nr-- > 0)
+		free(de[nr]);
+	free(de);
+}
+
+/* The previous sample's value of counter @name, if it had one. */
+static bool previous(struct dirent **de, int nr, const unsigned long long *val,
+		     const char *name, unsigned long long *out)
+{
+	int i = de ? stat_index(de, nr, name) : -1;
+
+	if (i < 0)
+		return false;
+	*out = val[i];
+	return true;
+}
+
+/*
+ * The counters live: every SECONDS (default 1) those that changed, and by
+ * how much; COUNT samples (default: until interrupted, or until slubguard
+ * is unloaded, which is a failure). The first sample shows them all.
+ */
+static int cmd_watch(const struct cmd *c __maybe_unused, int argc, char **argv)
+{
+	unsigned long long secs = 1, count = 0, n, old;
+	struct dirent **de = NULL, **pde = NULL;
+	unsigned long long *val = NULL, *pval = NULL;
+	int nr = 0, pnr = 0, i, ret = EXIT_FAIL;
+	struct timespec ts;
+	bool any;
+
+	if (argc > 0 && parse_arg(argv[0], 1, 86400, &secs))
+		return usage_error("watch: SECONDS is a whole number from 1 to 86400, not '%s'",
+				   argv[0]);
+	if (argc > 1 && parse_arg(argv[1], 1, ULLONG_MAX, &count))
+		return usage_error("watch: COUNT is a positive whole number, not '%s'", argv[1]);
+	for (n = 0; !count || n < count; n++) {
+		if (n) {
+			ts.tv_sec = (time_t)secs;
+			ts.tv_nsec = 0;
+			while (nanosleep(&ts, &ts) && errno == EINTR)
+				;
+		}
+		/* Gone before the sample, or while it was read. */
+		if (access(root, F_OK))
+			goto unloaded;
+		if (sample(&de, &nr, &val)) {
+			if (access(root, F_OK))
+				goto unloaded;
+			goto out;
+		}
+		printf(json ? "{\"t\":%llu,\"stats\":{" : "%llus", n * secs);
+		for (i = 0, any = false; i < nr; i++) {
+			bool had = previous(pde, pnr, pval, de[i]->d_name, &old);
+
+			if (json) {
+				fputs(i ? "," : "", stdout);
+				json_str(de[i]->d_name);
+				printf(":%llu", val[i]);
+			} else if (!had || old != val[i]) {
+				printf(" %s %llu", de[i]->d_name, val[i]);
+				if (had)
+					printf(" (%+lld)", (long long)(val[i] - old));
+				any = true;
+			}
+		}
+		if (json) {
+			fputs("},\"changed\":{", stdout);
+			for (i = 0, any = false; i < nr; i++) {
+				if (!previous(pde, pnr, pval, de[i]->d_name, &old) || old == val[i])
+					continue;
+				fputs(any ? "," : "", stdout);
+				json_str(de[i]->d_name);
+				printf(":%lld", (long long)(val[i] - old));
+				any = true;
+			}
+			fputs("}}", stdout);
+		} else if (!any) {
+			fputs(" (no change)", stdout);
+		}
+		putchar('\n');
+		if (fflush(stdout))
+			goto out;
+		free_sample(pde, pnr, pval);
+		pde = de;
+		pnr = nr;
+		pval = val;
+		de = NULL;
+		val = NULL;
+		nr = 0;
+	}
+	ret = EXIT_OK;
+	goto out;
+unloaded:
+	err("slubguard was unloaded (no %s)", root);
+out:
+	free_sample(de, nr, val);
+	free_sample(pde, pnr, pval);
+	return ret;
+}
+
+static int cmd_help(const struct cmd *c, int argc, char **argv);
 
 static const struct cmd cmds[] = {
 	{ "stats",   NULL,     0, true,  cmd_stats,  NULL,
 	  "print every counter as 'name value', sorted by name,\n"
 	  "                  then the backend and each hooked function's state" },
 	{ "status",  NULL,     0, true,  cmd_status, NULL,
-	  "print backend, enabled (0/1), active policy, quarantine settings, report_limit" },
+	  "print backend, enabled (0/1), active policy, quarantine settings,\n"
+	  "                  report_limit, track_stacks" },
 	{ "policy",  "[NAME]", 1, true,  cmd_policy, NULL,
 	  "print the active policy, or switch to policy NAME" },
 	{ "enable",  NULL,     0, true,  cmd_enable, "1",
 	  "hook the free path and timer events again (write 1 to 'enabled')" },
 	{ "disable", NULL,     0, true,  cmd_enable, "0",
 	  "unhook them: no checks, no cost (write 0 to 'enabled')" },
+	{ "reports", NULL,     0, true,  cmd_reports, NULL,
+	  "print the last reports in full, as the console showed them (root)" },
+	{ "watch",   "[SECONDS [COUNT]]", 2, true, cmd_watch, NULL,
+	  "every SECONDS (default 1) print the counters that changed,\n"
+	  "                  COUNT times (default: until interrupted)" },
 	{ "help",    NULL,     0, false, cmd_help,   NULL,
 	  "show this help" },
 };
+static const size_t nr_cmds = ARRAY_SIZE(cmds);
+
+static int cmd_help(const struct cmd *c __maybe_unused, int argc __maybe_unused,
+		    char **argv __maybe_unused)
+{
+	size_t i;
+
+	if (!json) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	fputs("{\"commands\":[", stdout);
+	for (i = 0; i < nr_cmds; i++) {
+		fputs(i ? ",{\"name\":" : "{\"name\":", stdout);
+		json_str(cmds[i].name);
+		fputs(",\"args\":", stdout);
+		json_str(cmds[i].args ? cmds[i].args : "");
+		fputs(",\"help\":", stdout);
+		json_text(cmds[i].help);
+		putchar('}');
+	}
+	puts("]}");
+	return EXIT_OK;
+}
 
 static void usage(FILE *f)
 {
@@ -458,7 +759,7 @@ static void usage(FILE *f)
 		fprintf(f, "  %s %-*s%s\n", c->name, (int)(15 - strlen(c->name)),
 			c->args ? c->args : "", c->help);
 	fprintf(f, "\nOptions:\n"
-		"  -j, --json      print JSON (stats, status, policy)\n"
+		"  -j, --json      print JSON, for every command (watch: an object a line)\n"
 		"  -h, --help      show this help and exit\n"
 		"\nCounters (stats), since load unless marked 'now':\n"
 		"  frees_checked     frees checked\n"
@@ -480,6 +781,7 @@ static void usage(FILE *f)
 		"  poison_violations held objects written to after the free (poison=1)\n"
 		"  repeat_hits       hits not reported again (reported at kfree_rcu())\n"
 		"  reports_suppressed  reports not printed: over report_limit per 5 s\n"
+		"  stack_failures    arming stacks not saved (track_stacks=1)\n"
 		"  hooks_live        free-path functions hooked (now)\n"
 		"  hooks_missed      frees the backend did not hand over (coverage lost)\n"
 		"  hook F B live divert|nodivert   F hooked by backend B; divert: can\n"
@@ -531,7 +833,7 @@ int main(int argc, char **argv)
 			return usage_error("unknown option '%s'", a);
 	}
 	if (help)
-		return cmd_help(NULL, NULL);
+		return cmd_help(NULL, 0, NULL);
 	if (!npos) {
 		usage(stderr);
 		return EXIT_USAGE;
@@ -551,7 +853,7 @@ int main(int argc, char **argv)
 	if (cmd->needs_module && check_module())
 		return EXIT_FAIL;
 
-	ret = cmd->fn(cmd, npos > 1 ? pos[1] : NULL);
+	ret = cmd->fn(cmd, npos - 1, pos + 1);
 	if (fflush(stdout) || ferror(stdout)) {
 		err("error writing output: %s", strerror(errno));
 		ret = EXIT_FAIL;

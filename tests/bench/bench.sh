@@ -1,14 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0
 # The guest's half of 'make bench' (run as sg.scenario=bench, never by
-# 'make test'). Six phases, interleaved round by round so that drift in a
-# noisy TCG guest spreads over all of them: no slubguard, slubguard with
+# 'make test'). Seven phases, interleaved round by round so that drift in
+# a noisy TCG guest spreads over all of them: no slubguard, slubguard with
 # backend=ftrace, with backend=kprobe, loaded with ftrace but enabled=0,
-# and the floor: sg_floor's hooks that do nothing, where slubguard's are
-# (ftrace, then kprobe), each round starting one phase later than the one
-# before. In each: sg_bench's measures; in slubguard's
-# phases also the free path with 10, 1000 and 100000 timers armed, and a
-# shell workload timed by the clock. Then, once: slubguard's memory per
-# armed timer, its module size, and the quarantine's bound under 64 hits.
+# the floor: sg_floor's hooks that do nothing, where slubguard's are
+# (ftrace, then kprobe), and slubguard with track_stacks=1; each round
+# starts one phase later than the one before. In each: sg_bench's pairs; in
+# slubguard's phases (but track_stacks=1) also the free path with 10, 1000
+# and 100000 timers armed, and a shell workload timed by the clock. Then,
+# once: slubguard's memory per armed timer, its module size, and the
+# quarantine's bound under 64 hits.
 # One line per result: 'bench PHASE ROUND MEASURE VALUE'.
 
 rounds=5 clock=host
@@ -42,6 +43,7 @@ load() {
 	case "$1" in
 	none) ;;
 	ftrace) modprobe slubguard backend=ftrace ;;
+	stacks) modprobe slubguard backend=ftrace track_stacks=1 ;;
 	kprobe) modprobe slubguard backend=kprobe ;;
 	disabled) modprobe slubguard backend=ftrace enabled=0 ;;
 	floor) modprobe sg_floor backend=ftrace ;;
@@ -63,7 +65,7 @@ r=0
 while [ $r -lt "$rounds" ]; do
 	r=$((r + 1))
 	# Each round starts one phase later: no phase always follows the same.
-	phases=$(echo none ftrace kprobe disabled floor floor-kprobe |
+	phases=$(echo none ftrace kprobe disabled floor floor-kprobe stacks |
 		awk -v r=$r '{ for (i = 0; i < NF; i++) printf "%s ", $((i + r - 1) % NF + 1) }')
 	for p in $phases; do
 		# backend=kprobe is refused where kprobes sit on ftrace.
@@ -72,7 +74,7 @@ while [ $r -lt "$rounds" ]; do
 			continue
 		fi
 		bench_run pairs
-		case $p in floor*) rmmod sg_floor; continue ;; esac
+		case $p in floor*) rmmod sg_floor; continue ;; stacks) rmmod slubguard; continue ;; esac
 		for k in 10 1000 100000; do
 			bench_run "armed $k"
 		done

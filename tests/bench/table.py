@@ -156,6 +156,14 @@ def main():
         print('%-36s %9d bytes  <= %d %s' % (
             'quarantine held after %d hits' % med('mem', 'quarantine_hits'), held, bound,
             'met' if ok else 'NOT MET'))
+    # Who armed the timer: what recording each arm's stack adds.
+    cells = []
+    for key, name, _ in ROWS[:-1]:
+        base, m = med('none', key), med('stacks', key)
+        if base and m:
+            cells.append('%s %.2fx' % (name.split(' ')[0], m / base))
+    if cells:
+        print('%-36s %s' % ('track_stacks=1, ftrace (not judged)', ', '.join(cells)))
     # The means: what the noise of this boot adds, not judged.
     if not icount:
         print('means over whole runs (context; not judged):')

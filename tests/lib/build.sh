@@ -39,4 +39,6 @@ if ! make -C "$src" "${cross[@]}" KDIR="$SG_KDIR" all fixtures >"$log" 2>&1; the
 	exit 1
 fi
 bash "$top/tests/lib/mkinitramfs.sh" "$arch" "$series" "$src" "$out/initramfs.cpio.gz"
+# Made again from these sources when a scenario asks for it (run.sh).
+rm -f "$out/initramfs-dkms.cpio.gz"
 echo "$out"

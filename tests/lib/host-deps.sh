@@ -8,7 +8,7 @@ set -euo pipefail
 
 pkgs=(make gcc libc6-dev cpio kmod gzip rsync sparse python3 dwarves
       qemu-system-x86 qemu-system-arm
-      gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
+      gcc-aarch64-linux-gnu libc6-dev-arm64-cross dkms)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,15 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# mkinitramfs.sh ARCH SERIES BUILT_SRC OUTPUT
+# mkinitramfs.sh ARCH SERIES BUILT_SRC OUTPUT [DKMS_MODULE]
 #
-# A BusyBox initramfs in which slubguard is installed as a real module
-# (/lib/modules/<release>/extra, depmod run), so `modprobe slubguard` works as on
-# a real system; slubguardctl on PATH; the fixtures; the guest test scripts.
+# A BusyBox initramfs in which slubguard is installed by its own 'make
+# install' (the module in /lib/modules/<release>/extra, depmod run;
+# slubguardctl and its man page under /usr), so `modprobe slubguard` works
+# as on a real system; the fixtures; the guest test scripts. With
+# DKMS_MODULE, that module is installed instead, where 'dkms install' puts
+# it (/lib/modules/<release>/updates/dkms).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${SG_CACHE:-$top/.cache}
-arch=$1 series=$2 built=$3 output=$4
+arch=$1 series=$2 built=$3 output=$4 dkms_module=${5:-}
 # shellcheck disable=SC1090
 . "$(bash "$top/tests/lib/fetch-kernel.sh" "$arch" "$series")"
 
@@ -41,13 +44,23 @@ mkdir -p "$mods/extra/fixtures"
 for f in modules.builtin modules.builtin.modinfo modules.order; do
 	[ -f "$SG_MODDIR/$f" ] && cp "$SG_MODDIR/$f" "$mods/"
 done
-cp "$built/slubguard.ko" "$mods/extra/"
 cp "$built"/tests/fixtures/*.ko "$mods/extra/fixtures/"
 # The image package ships no modules.order: list ours, as modules_install would.
 (cd "$mods" && find extra -name '*.ko' | sort) >>"$mods/modules.order"
-depmod -b "$root" "$SG_RELEASE"
 
-cp "$built/userspace/slubguardctl" "$root/usr/bin/slubguardctl"
+cross=(ARCH=x86_64)
+[ "$arch" = arm64 ] && cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+if ! log=$(make -s -C "$built" "${cross[@]}" KDIR="$SG_KDIR" INSTALL_MOD_PATH="$root" \
+	DESTDIR="$root" PREFIX=/usr install 2>&1); then
+	echo "$log" >&2
+	echo "mkinitramfs: make install failed" >&2
+	exit 1
+fi
+if [ -n "$dkms_module" ]; then
+	rm "$mods/extra/slubguard.ko"
+	install -D -m 0644 "$dkms_module" "$mods/updates/dkms/slubguard.ko"
+	depmod -b "$root" "$SG_RELEASE"
+fi
 install -m 0755 "$top/tests/guest/init" "$root/init"
 mkdir -p "$root/tests/scenarios"
 cp "$top/tests/guest/lib.sh" "$root/tests/"

@@ -19,7 +19,8 @@ check "the test user is not root" sh -c "test \"\$(su -s /bin/sh nobody -c 'id -
 # Each value is valid and differs from the current one: a write that got
 # through would change the setting, and root's write of it succeeds.
 bad=0
-for fv in policy:panic enabled:0 quarantine_kb:1 quarantine_ms:20 poison:1 report_limit:1; do
+for fv in policy:panic enabled:0 quarantine_kb:1 quarantine_ms:20 poison:1 report_limit:1 \
+	track_stacks:1; do
 	f=${fv%%:*} v=${fv#*:}
 	before=$(cat $SG/$f)
 	as_nobody "printf $v >$SG/$f" 2>/tmp/err && { bad=1; echo "nobody wrote $f"; }

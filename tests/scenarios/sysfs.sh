@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-# The control interface: policy, enabled, quarantine_kb, quarantine_ms and
-# poison accept exactly their values and reject everything else with EINVAL,
+# The control interface: policy, enabled, quarantine_kb, quarantine_ms,
+# poison, report_limit and track_stacks accept exactly their values and
+# reject everything else with EINVAL,
 # changing nothing; enabled=0 takes slubguard off the free path and the
 # timer events (but kmem_cache_destroy), and enabled=1 puts it back and
 # re-learns the armed hrtimers; slubguardctl agrees with sysfs; module
@@ -32,7 +33,7 @@ einval_on() {
 	printf '%s' "$2" | dd of="$SG/$1" 2>&1 | grep -q 'Invalid argument'
 }
 
-ktap_plan 58
+ktap_plan 60
 load_slubguard
 expect_eq "policy lists all, active in brackets" "[warn] panic quarantine" "$(cat $SG/policy)"
 check "policy accepts panic" try_write policy panic
@@ -100,6 +101,12 @@ for v in "2" "-1" "yes" "on" "10" " 1" "1x"; do
 done
 expect_eq "poison rejects bad values" 0 "$bad"
 expect_eq "poison unchanged" 1 "$(cat $SG/poison)"
+check "track_stacks accepts 1 and 0" sh -c "printf 1 >$SG/track_stacks && printf '0\n' >$SG/track_stacks"
+bad=0
+for v in "2" "-1" "yes" "on" "10" " 1" "1x"; do
+	try_write track_stacks "$v" && { bad=1; echo "accepted track_stacks '$v'"; }
+done
+expect_eq "track_stacks rejects bad values, unchanged" "0 0" "$bad $(cat $SG/track_stacks)"
 
 # report_limit: 0 (no limit) to 1000000; the same strictness. No bad write
 # logs anything at error level or worse.
@@ -119,7 +126,7 @@ expect_eq "report_limit rejects bad values" 0 "$bad"
 check "a bad report_limit fails with EINVAL" einval_on report_limit -1
 expect_eq "report_limit unchanged by bad writes" 7 "$(cat $SG/report_limit)"
 bad=0
-for f in policy enabled quarantine_kb quarantine_ms poison; do
+for f in policy enabled quarantine_kb quarantine_ms poison track_stacks; do
 	before=$(cat $SG/$f)
 	einval_on $f "$long" || { bad=1; echo "overlong $f: not EINVAL"; }
 	[ "$(cat $SG/$f)" = "$before" ] || { bad=1; echo "overlong $f: changed"; }
@@ -135,7 +142,8 @@ try_write poison 0
 for s in frees_checked armed_frees armed_hrtimer armed_timer_list tracked track_failures \
 	quarantined released quarantine_held quarantine_bytes disarmed disarm_deferred \
 	quarantine_failures poison_violations armed_delayed_work armed_work_struct \
-	repeat_hits reports_suppressed hooks_live hooks_missed tracker_capacity tracker_bytes; do
+	repeat_hits reports_suppressed hooks_live hooks_missed tracker_capacity tracker_bytes \
+	stack_failures; do
 	[ -r $SG/stats/$s ] || echo "missing stats/$s"
 done >/tmp/missing
 check "every counter file exists" test ! -s /tmp/missing
@@ -203,6 +211,7 @@ modprobe slubguard quarantine_kb=0 2>/dev/null && fails=1
 modprobe slubguard quarantine_ms=9 2>/dev/null && fails=1
 modprobe slubguard poison=yes 2>/dev/null && fails=1
 modprobe slubguard report_limit=-1 2>/dev/null && fails=1
+modprobe slubguard track_stacks=2 2>/dev/null && fails=1
 expect_eq "bad parameters refuse the load" "0 no" "$fails $( [ -d $SG ] && echo yes || echo no)"
 modprobe slubguard policy=panic enabled=0 backend="$SG_BACKEND"
 expect_eq "modprobe policy=panic" "warn [panic] quarantine" "$(cat $SG/policy)"

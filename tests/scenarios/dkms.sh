@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-2.0
+# slubguard built by DKMS: on the host, 'dkms add' and 'dkms build' against
+# this kernel's Debian headers (tests/lib/dkms.sh), the result installed
+# where 'dkms install' puts it (/lib/modules/<release>/updates/dkms), and
+# no other copy. modprobe finds that module, loads it, and it catches the
+# seed's bug.
+#@ arch: x86_64
+#@ arch-why: DKMS builds for the kernel of the machine it runs on, an x86_64 host here
+#@ initramfs: dkms
+#@ expect: ^slubguard: loaded: version [0-9]+\.[0-9]+\.[0-9]+, backend ftrace, policy warn, enabled$
+#@ allow: ^BUG: slubguard: free of armed hrtimer in sg_seed_exit\+
+
+ktap_plan 6
+expect_eq "modprobe finds the module DKMS built" \
+	"/lib/modules/$(uname -r)/updates/dkms/slubguard.ko" "$(modinfo -n slubguard)"
+check "and no other" test ! -e "/lib/modules/$(uname -r)/extra/slubguard.ko"
+check "modprobe slubguard" load_slubguard
+expect_eq "the module loaded is that one" "$(modinfo -F srcversion slubguard) $(modinfo -F version slubguard)" \
+	"$(cat /sys/module/slubguard/srcversion) $(cat /sys/module/slubguard/version)"
+modprobe sg_seed reuse=0
+rmmod sg_seed
+expect_eq "it catches the seed's bug" 1 "$(stat armed_frees)"
+check "rmmod slubguard" rmmod slubguard
