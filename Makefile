@@ -42,8 +42,9 @@ userspace/slubguardctl: userspace/slubguardctl.c
 	$(CC_USER) $(USER_CFLAGS) -o $@ $<
 
 # The module goes where modules_install puts an external module
-# (/lib/modules/<release>/extra); depmod is run here, as Debian's headers
-# lack the System.map that would let modules_install run it.
+# (/lib/modules/<release>/extra, or updates/ from 6.6 on, compressed as the
+# kernel's own); depmod is run here, as Debian's headers lack the
+# System.map that would let modules_install run it.
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	depmod -b "$(or $(INSTALL_MOD_PATH),/)" -a "$(KRELEASE)"

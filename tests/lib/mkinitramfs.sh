@@ -3,7 +3,8 @@
 # mkinitramfs.sh ARCH SERIES BUILT_SRC OUTPUT [DKMS_MODULE]
 #
 # A BusyBox initramfs in which slubguard is installed by its own 'make
-# install' (the module in /lib/modules/<release>/extra, depmod run;
+# install' (the module where modules_install puts an external one: extra/,
+# or from 6.6 on updates/, compressed as the kernel's own; depmod run;
 # slubguardctl and its man page under /usr), so `modprobe slubguard` works
 # as on a real system; the fixtures; the guest test scripts. With
 # DKMS_MODULE, that module is installed instead, where 'dkms install' puts
@@ -57,8 +58,9 @@ if ! log=$(make -s -C "$built" "${cross[@]}" KDIR="$SG_KDIR" INSTALL_MOD_PATH="$
 	exit 1
 fi
 if [ -n "$dkms_module" ]; then
-	rm "$mods/extra/slubguard.ko"
-	install -D -m 0644 "$dkms_module" "$mods/updates/dkms/slubguard.ko"
+	# Wherever modules_install put it (extra/, or updates/ from 6.6 on).
+	find "$mods" -path "$mods/extra/fixtures" -prune -o -name 'slubguard.ko*' -print -delete
+	install -D -m 0644 "$dkms_module" "$mods/updates/dkms/$(basename "$dkms_module")"
 	depmod -b "$root" "$SG_RELEASE"
 fi
 install -m 0755 "$top/tests/guest/init" "$root/init"

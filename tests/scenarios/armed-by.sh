@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Who armed the timer: with track_stacks=1, the report of the seed's free
-# names the code that armed its hrtimer, sg_seed_init(), though the timer
+# names the code that armed its hrtimer, sg_seed_start(), though the timer
 # has restarted itself from its callback many times since; slubguard's own
 # frames are not in that stack. Turned off at runtime, reports carry no
 # such stack; turned on again, a timer armed before says its stack is not
@@ -33,7 +33,7 @@ sleep 1
 rmmod sg_seed
 armed_by >/tmp/stack
 echo "slubguard-guest: armed by: $(tr '\n' ' ' </tmp/stack)"
-check "the report says who armed the timer" grep -q '^sg_seed_init+' /tmp/stack
+check "the report says who armed the timer" grep -q '^sg_seed_start+' /tmp/stack
 check "through the kernel's hrtimer_start" grep -q '^hrtimer_start_range_ns+' /tmp/stack
 check "no slubguard frame in it" sh -c "! grep -q '\[slubguard\]\|__traceiter_' /tmp/stack"
 expect_eq "no stack lost" 0 "$(stat stack_failures)"
