@@ -59,7 +59,7 @@ if ! log=$(make -s -C "$built" "${cross[@]}" KDIR="$SG_KDIR" INSTALL_MOD_PATH="$
 fi
 if [ -n "$dkms_module" ]; then
 	# Wherever modules_install put it (extra/, or updates/ from 6.6 on).
-	find "$mods" -path "$mods/extra/fixtures" -prune -o -name 'slubguard.ko*' -print -delete
+	find "$mods" -name 'slubguard.ko*' -not -path '*/fixtures/*' -delete
 	install -D -m 0644 "$dkms_module" "$mods/updates/dkms/$(basename "$dkms_module")"
 	depmod -b "$root" "$SG_RELEASE"
 fi
