@@ -105,12 +105,6 @@ unsigned int sg_stack_fetch(u32 handle, unsigned long **entries);
 int sg_stacks_set(bool on);
 void sg_stacks_exit(void);
 
-/* In an arm event: its stack's handle if track_stacks=1, else 0. */
-static __always_inline u32 sg_arm_stack(void)
-{
-	return static_branch_unlikely(&sg_track_stacks_key) ? sg_stack_save() : 0;
-}
-
 /* The kinds, as the registry's entries name them (struct sg_entry). */
 enum sg_kind_id {
 	SG_KIND_HRTIMER,

@@ -27,6 +27,25 @@
  * lock for them; those that may not (an hrtimer's expiry and its callback's
  * return in a softirq, a work starting) turn interrupts off themselves.
  */
+/* With track_stacks=1: the arm's stack saved, then its entry. */
+static noinline void track_with_stack(enum sg_kind_id kind, const void *obj, void *hint,
+				      u64 stamp)
+{
+	sg_track(kind, obj, hint, stamp, sg_stack_save());
+}
+
+/*
+ * The stack's path apart, and a tail call: the usual arm, without it,
+ * saves no register for it.
+ */
+static __always_inline void track(enum sg_kind_id kind, const void *obj, void *hint, u64 stamp)
+{
+	if (static_branch_unlikely(&sg_track_stacks_key))
+		track_with_stack(kind, obj, hint, stamp);
+	else
+		sg_track(kind, obj, hint, stamp, 0);
+}
+
 /* An hrtimer's stamp when armed: its expiry, above every fired stamp. */
 static u64 arm_stamp(const struct hrtimer *timer)
 {
@@ -35,8 +54,7 @@ static u64 arm_stamp(const struct hrtimer *timer)
 
 static void probe_hrtimer_start(void *data, SG_HRTIMER_START_PROTO)
 {
-	sg_track(SG_KIND_HRTIMER, timer, READ_ONCE(timer->function), arm_stamp(timer),
-		 sg_arm_stack());
+	track(SG_KIND_HRTIMER, timer, READ_ONCE(timer->function), arm_stamp(timer));
 }
 
 static void probe_hrtimer_cancel(void *data, struct hrtimer *timer)
@@ -109,7 +127,7 @@ static const struct {
 /* Out of line: a plain timer's arm then saves no register for it. */
 static noinline void track_timer_kind(enum sg_kind_id kind, struct timer_list *timer)
 {
-	sg_track(kind, timer, sg_kinds[kind]->debug_hint(timer), 0, sg_arm_stack());
+	track(kind, timer, sg_kinds[kind]->debug_hint(timer), 0);
 }
 
 static void probe_timer_start(void *data, SG_TIMER_START_PROTO)
@@ -123,7 +141,7 @@ static void probe_timer_start(void *data, SG_TIMER_START_PROTO)
 			return;
 		}
 	}
-	sg_track(SG_KIND_TIMER_LIST, timer, fn, 0, sg_arm_stack());
+	track(SG_KIND_TIMER_LIST, timer, fn, 0);
 }
 
 /* Also fires when an expiring timer is detached, under the base lock. */
@@ -134,7 +152,7 @@ static void probe_timer_cancel(void *data, struct timer_list *timer)
 
 static void probe_work_queue(void *data, SG_WORK_QUEUE_PROTO)
 {
-	sg_track(SG_KIND_WORK, work, READ_ONCE(work->func), 0, sg_arm_stack());
+	track(SG_KIND_WORK, work, READ_ONCE(work->func), 0);
 }
 
 static void probe_work_start(void *data, struct work_struct *work)
