@@ -466,6 +466,7 @@ struct ftrace_regs;
 void sg_ftrace_handler(unsigned long ip, unsigned long parent_ip,
 		       struct ftrace_ops *ops, struct ftrace_regs *fregs);
 int sg_hooks_init(const struct sg_backend *backend, bool enabled);
+void sg_hooks_find_funcs(void);
 void sg_hooks_exit(void);
 void sg_hooks_pause(void);
 int sg_hooks_resume(void);

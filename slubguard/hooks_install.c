@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Installing the free path's hooks (hooks.c declares them): attach and
+ * detach them through the backend, a set at a time; check at load and at
+ * each enabling that kfree() and kmem_cache_free() really reach their
+ * handlers on every CPU; show their state.
+ */
+#define pr_fmt(fmt) "slubguard: " fmt
+
+#include <linux/cpu.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/sysfs.h>
+
+#include "compat.h"
+#include "slubguard.h"
+
+/**
+ * sg_hooks_can_skip() - can every hook make its call return at once?
+ *
+ * As of each hook's last attach; asked only while slubguard is enabled
+ * (enabling it asks again).
+ *
+ * Return: true if the quarantine policy can work.
+ */
+bool sg_hooks_can_skip(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < SG_NR_HOOKS; i++)
+		if (!READ_ONCE(sg_hooks[i].can_skip))
+			return false;
+	return true;
+}
+
+unsigned int sg_hooks_live(void)
+{
+	unsigned int i, nr = 0;
+
+	for (i = 0; i < SG_NR_HOOKS; i++)
+		nr += READ_ONCE(sg_hooks[i].live);
+	return nr;
+}
+
+/**
+ * sg_hooks_show() - one line per hooked function, for sysfs
+ * @buf:	a sysfs page
+ *
+ * "<function> <backend> live divert": hooked, and able to hold an object
+ * (quarantine); "... live nodivert": hooked, reports only; "<function> off".
+ *
+ * Return: the length written.
+ */
+int sg_hooks_show(char *buf)
+{
+	const char *backend = sg_backend ? sg_backend->name : "none";
+	unsigned int i;
+	int len = 0;
+
+	for (i = 0; i < SG_NR_HOOKS; i++) {
+		const struct sg_hook *h = &sg_hooks[i];
+
+		if (!READ_ONCE(h->live))
+			len += sysfs_emit_at(buf, len, "%s off\n", h->symbol);
+		else
+			len += sysfs_emit_at(buf, len, "%s %s live %s\n", h->symbol, backend,
+					     READ_ONCE(h->can_skip) ? "divert" : "nodivert");
+	}
+	return len;
+}
+
+static void *sg_slots;	/* SG_NR_HOOKS slots of the backend's size */
+/* Calls the backend dropped while hooks now detached were attached. */
+static u64 sg_missed_detached;
+
+/* Hooks, as bits of their index in sg_hooks[]. */
+#define SG_ALL_HOOKS	GENMASK(SG_NR_HOOKS - 1, 0)
+
+static unsigned long hooks_always(void)
+{
+	unsigned long mask = 0;
+	unsigned int i;
+
+	for (i = 0; i < SG_NR_HOOKS; i++)
+		if (sg_hooks[i].always)
+			mask |= BIT(i);
+	return mask;
+}
+
+/*
+ * Attach the hooks of @mask not attached yet, all or none, in one call of
+ * the backend. They are live from just before: a handler that runs before
+ * the backend returns does its job.
+ */
+static int attach(const struct sg_backend *backend, unsigned long mask)
+{
+	struct sg_hook *set[SG_NR_HOOKS];
+	unsigned int i, nr = 0;
+	int ret;
+
+	for (i = 0; i < SG_NR_HOOKS; i++) {
+		struct sg_hook *h = &sg_hooks[i];
+
+		if (!(mask & BIT(i)) || h->live)
+			continue;
+		WRITE_ONCE(h->can_skip, false);
+		WRITE_ONCE(h->live, true);
+		set[nr++] = h;
+	}
+	if (!nr)
+		return 0;
+	ret = backend->attach(set, nr);
+	if (ret) {
+		pr_err("%s backend: cannot hook %s%s: %d\n", backend->name, set[0]->symbol,
+		       nr > 1 ? " and the rest of the free path" : "", ret);
+		for (i = 0; i < nr; i++)
+			WRITE_ONCE(set[i]->live, false);
+	}
+	return ret;
+}
+
+/*
+ * Detach the live hooks of @mask, in one call of the backend. They are not
+ * live from just before: a handler still on its way to the backend's
+ * trampoline lets the call go.
+ */
+static void detach(const struct sg_backend *backend, unsigned long mask)
+{
+	struct sg_hook *set[SG_NR_HOOKS];
+	unsigned int i, nr = 0;
+
+	for (i = 0; i < SG_NR_HOOKS; i++) {
+		struct sg_hook *h = &sg_hooks[i];
+
+		if (!(mask & BIT(i)) || !h->live)
+			continue;
+		WRITE_ONCE(h->live, false);
+		set[nr++] = h;
+	}
+	if (!nr)
+		return;
+	backend->detach(set, nr);
+	for (i = 0; backend->missed && i < nr; i++)
+		WRITE_ONCE(sg_missed_detached, sg_missed_detached + backend->missed(set[i]));
+}
+
+/* Every hook but those that stay while disabled. */
+static void unhook(const struct sg_backend *backend)
+{
+	detach(backend, SG_ALL_HOOKS & ~hooks_always());
+}
+
+/* Every hook not attached. Return: 0, or a negative errno (none attached). */
+static int hook_rest(const struct sg_backend *backend)
+{
+	return attach(backend, SG_ALL_HOOKS);
+}
+
+/*
+ * The two hottest hooks, checked once attached: on each online CPU, a
+ * kfree() and a kmem_cache_free() must reach the handler (this CPU's count
+ * of frees checked moves). A hook registered but not run on some CPU (its
+ * patched call not seen there) would leave every free there unchecked, in
+ * silence.
+ */
+struct sg_hook_test {
+	struct kmem_cache *cache;
+	const char *silent;	/* the first function whose hook did not run */
+};
+
+static unsigned long frees_checked_here(void)
+{
+	return this_cpu_read(sg_counters[SG_STAT_FREES_CHECKED]);
+}
+
+/* On the CPU under test, interrupts off: no other free counts meanwhile. */
+static void hook_test_cpu(void *info)
+{
+	struct sg_hook_test *ht = info;
+	unsigned long before = frees_checked_here();
+	void *p = kmalloc(16, GFP_ATOMIC | __GFP_NOWARN);
+
+	if (p) {
+		kfree(p);
+		if (frees_checked_here() == before) {
+			ht->silent = "kfree";
+			return;
+		}
+	}
+	before = frees_checked_here();
+	p = kmem_cache_alloc(ht->cache, GFP_ATOMIC | __GFP_NOWARN);
+	if (p) {
+		kmem_cache_free(ht->cache, p);
+		if (frees_checked_here() == before)
+			ht->silent = "kmem_cache_free";
+	}
+}
+
+static u64 missed_by(const struct sg_backend *backend);
+
+/*
+ * Return: NULL, or the function whose hook did not run on some CPU. A test
+ * free the backend dropped because it nested in another free's kprobe (the
+ * interprocessor call landed in one) proves nothing: that CPU is tested
+ * again.
+ */
+static const char *hook_test(const struct sg_backend *backend)
+{
+	struct sg_hook_test ht = { };
+	unsigned int tries;
+	u64 missed;
+	int cpu;
+
+	ht.cache = kmem_cache_create("slubguard_hook_test", 16, 0, 0, NULL);
+	if (!ht.cache)
+		return NULL;
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		for (tries = 0; tries < 10; tries++) {
+			missed = missed_by(backend);
+			ht.silent = NULL;
+			smp_call_function_single(cpu, hook_test_cpu, &ht, 1);
+			if (!ht.silent || missed_by(backend) == missed)
+				break;
+		}
+		if (ht.silent) {
+			pr_warn("%s is hooked but its hook did not run on CPU %d\n", ht.silent, cpu);
+			break;
+		}
+	}
+	cpus_read_unlock();
+	kmem_cache_destroy(ht.cache);
+	return ht.silent;
+}
+
+/*
+ * After the free path is hooked: check, and while a hook is silent, hook it
+ * all again (its call is patched again) and check again, SG_SELFTEST_RETRIES
+ * times at most.
+ *
+ * Return: 0, or -EIO (the caller unhooks).
+ */
+static int hooks_check(const struct sg_backend *backend)
+{
+	unsigned int tries;
+
+	for (tries = 0; hook_test(backend); tries++) {
+		if (tries == SG_SELFTEST_RETRIES) {
+			pr_err("the free path does not reach slubguard; not enabled\n");
+			return -EIO;
+		}
+		unhook(backend);
+		if (hook_rest(backend))
+			return -EIO;
+	}
+	return 0;
+}
+
+/**
+ * sg_hooks_missed() - calls of hooked functions no handler saw
+ *
+ * A kprobe hit while another kprobe's handler runs on the same CPU is
+ * dropped by the kprobe core: with kprobes placed through ftrace (x86_64),
+ * a free in an interrupt that lands during the hook of a free in the code
+ * it interrupted. Read without the control lock: a hook being attached or
+ * detached meanwhile may be counted on either side.
+ *
+ * Return: the number since load.
+ */
+u64 sg_hooks_missed(void)
+{
+	const struct sg_backend *backend = READ_ONCE(sg_backend);
+
+	return backend ? missed_by(backend) : READ_ONCE(sg_missed_detached);
+}
+
+static u64 missed_by(const struct sg_backend *backend)
+{
+	u64 sum = READ_ONCE(sg_missed_detached);
+	unsigned int i;
+
+	if (!backend->missed)
+		return sum;
+	for (i = 0; i < SG_NR_HOOKS; i++)
+		if (READ_ONCE(sg_hooks[i].live))
+			sum += backend->missed(&sg_hooks[i]);
+	return sum;
+}
+
+/**
+ * sg_hooks_pause() - unhook the free path, but for what must stay
+ *
+ * enabled=0: once this returns, no free runs a handler of slubguard's and
+ * the free path costs what it costs without slubguard. kmem_cache_destroy()
+ * stays hooked: the quarantine may hold objects of the cache. Process
+ * context, under the caller's lock.
+ */
+void sg_hooks_pause(void)
+{
+	unhook(sg_backend);
+}
+
+/**
+ * sg_hooks_resume() - hook the free path again, all of it or none
+ *
+ * Return: 0, or the negative errno of the first hook that failed.
+ */
+int sg_hooks_resume(void)
+{
+	int ret = hook_rest(sg_backend);
+
+	if (!ret)
+		ret = hooks_check(sg_backend);
+	if (ret)
+		unhook(sg_backend);
+	return ret;
+}
+
+static void detach_all(const struct sg_backend *backend)
+{
+	detach(backend, SG_ALL_HOOKS);
+	kfree(sg_slots);
+	sg_slots = NULL;
+}
+
+/**
+ * sg_hooks_init() - hook the whole free path, or none of it
+ * @backend:	how
+ * @enabled:	false: only the hooks that stay while disabled, for now
+ *
+ * Return: 0, or a negative errno.
+ */
+int sg_hooks_init(const struct sg_backend *backend, bool enabled)
+{
+	unsigned int i;
+	int ret;
+
+	if (backend->usable) {
+		ret = backend->usable();
+		if (ret)
+			return ret;
+	}
+	sg_hooks_find_funcs();
+
+	sg_slots = kcalloc(SG_NR_HOOKS, backend->slot_size, GFP_KERNEL);
+	if (!sg_slots)
+		return -ENOMEM;
+	for (i = 0; i < SG_NR_HOOKS; i++)
+		sg_hooks[i].slot = (char *)sg_slots + i * backend->slot_size;
+	ret = attach(backend, enabled ? SG_ALL_HOOKS : hooks_always());
+	if (!ret && enabled)
+		ret = hooks_check(backend);
+	if (ret) {
+		detach_all(backend);
+		return ret;
+	}
+	sg_backend = backend;
+	return 0;
+}
+
+/* Once this returns, no handler of slubguard's runs in the free path. */
+void sg_hooks_exit(void)
+{
+	if (!sg_backend)
+		return;
+	detach_all(sg_backend);
+	sg_backend = NULL;
+}
