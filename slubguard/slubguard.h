@@ -442,7 +442,7 @@ enum { SG_HOOK_KFREE, SG_HOOK_KMEM_CACHE_FREE };
  * @missed:	calls of the hooked function the backend did not hand to the
  *		handler since @hook was attached; NULL if it never drops one
  *
- * hooks.c installs the whole table or nothing. Attaching or detaching a
+ * hooks_install.c installs the whole table or nothing. Attaching or detaching a
  * set of hooks at once lets a backend patch the kernel and wait for its
  * grace periods once for all of them: under TCG each takes a second.
  */
