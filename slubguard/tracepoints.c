@@ -208,14 +208,20 @@ static void detach_all(void)
 	tracepoint_synchronize_unregister();
 }
 
-/* hrtimer_init() on a CPU points the timer at that CPU's bases. */
-static void find_cpu_base(void *info)
+/*
+ * hrtimer_init() on a CPU points the timer at that CPU's bases. Run by a
+ * worker bound to the CPU, so that the probe is on a task's stack, as
+ * debugobjects wants an on-stack timer to be (an IPI would run it on the
+ * interrupt stack).
+ */
+static long find_cpu_base(void *info)
 {
 	struct hrtimer probe;
 
 	hrtimer_init_on_stack(&probe, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	*(struct hrtimer_cpu_base **)info = probe.base->cpu_base;
 	destroy_hrtimer_on_stack(&probe);
+	return 0;
 }
 
 /*
@@ -236,7 +242,8 @@ static unsigned int track_armed_hrtimers(void)
 	cpus_read_lock();
 	for_each_online_cpu(cpu) {
 		cpu_base = NULL;
-		if (smp_call_function_single(cpu, find_cpu_base, &cpu_base, 1) || !cpu_base)
+		work_on_cpu(cpu, find_cpu_base, &cpu_base);
+		if (!cpu_base)
 			continue;
 		raw_spin_lock_irqsave(&cpu_base->lock, flags);
 		for (i = 0; i < HRTIMER_MAX_CLOCK_BASES; i++) {
