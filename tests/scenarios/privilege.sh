@@ -38,4 +38,7 @@ dmesg_mark
 modprobe sg_seed reuse=0
 rmmod sg_seed
 check "the seed's free is reported" dmesg_has '^BUG: slubguard: free of armed hrtimer in sg_seed_exit\+'
+# Debian's kernels restrict the log (CONFIG_SECURITY_DMESG_RESTRICT); the
+# debug kernel, built from defconfig, is told to, as a system would be.
+grep -q 1 /proc/sys/kernel/dmesg_restrict || echo 1 >/proc/sys/kernel/dmesg_restrict
 check "a user cannot read the kernel log" sh -c "! su -s /bin/sh nobody -c dmesg >/dev/null 2>&1"

@@ -14,7 +14,7 @@
 #@ allow: ^BUG: slubguard: write after free in kmalloc-128$
 
 ktap_plan 8
-load_slubguard policy=quarantine poison=1 quarantine_ms=500
+load_slubguard policy=quarantine poison=1 quarantine_ms=3000
 modprobe sg_uaf_write
 dmesg_mark
 rmmod sg_uaf_write
