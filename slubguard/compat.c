@@ -64,6 +64,15 @@ static unsigned int find_name(const struct sg_probe_cache *pc, unsigned int limi
 
 		if (copy_from_kernel_nofault(&p, (const char *)pc->cache + off, sizeof(p)))
 			break;
+		/*
+		 * Not a kernel address: not tried. A random word (SLUB's
+		 * freelist key) can be non-canonical, and where the CPU
+		 * reports more address bits than the kernel pages with (x86
+		 * booted with no5lvl) the nofault copy then takes a general
+		 * protection fault, which the kernel warns of.
+		 */
+		if ((unsigned long)p < PAGE_OFFSET)
+			continue;
 		/* Only as many bytes as the name: a match is the whole string. */
 		if (copy_from_kernel_nofault(buf, p, len))
 			continue;
