@@ -69,19 +69,26 @@ check: kdir-check
 	echo "make check: sparse clean"
 
 # make test [KERNELS="6.1 6.12"] [ARCH=x86_64|arm64]: every target by default.
+# make test KERNEL=debug: the suite on the debug kernel (tests/debug/; built
+# once, 30 min or more; not part of CI).
 test:
+ifeq ($(KERNEL),debug)
+	bash tests/run.sh --series debug --arch x86_64
+else
 	bash tests/run.sh $(if $(filter command line,$(origin ARCH)),--arch $(ARCH)) \
 		$(foreach k,$(KERNELS),--series $(k))
+endif
 
 buildcheck:
 	bash tests/lib/buildcheck.sh $(KERNELS)
 
-# make bench [KERNELS=...] [ARCH=...] [ROUNDS=N] [CLOCK=icount|host]: ratios
-# with / without slubguard; CLOCK=icount (default) counts instructions.
+# make bench [KERNELS=...] [ARCH=...] [ROUNDS=N] [CLOCK=icount|host]
+# [BOOT_ARGS=...]: ratios with / without slubguard; CLOCK=icount (default)
+# counts instructions; KERNELS=debug ARCH=x86_64 on the debug kernel.
 bench:
 	bash tests/bench/run.sh $(if $(filter command line,$(origin ARCH)),--arch $(ARCH)) \
 		$(foreach k,$(KERNELS),--series $(k)) $(if $(ROUNDS),--rounds $(ROUNDS)) \
-		$(if $(CLOCK),--clock $(CLOCK))
+		$(if $(CLOCK),--clock $(CLOCK)) $(if $(BOOT_ARGS),--cmdline "$(BOOT_ARGS)")
 
 demo:
 	bash tests/demo.sh $(if $(filter command line,$(origin ARCH)),$(ARCH))

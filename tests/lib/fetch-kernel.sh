@@ -23,7 +23,13 @@ arm64 | aarch64) arch=arm64 debarch=arm64 flavour=arm64 ;;
 esac
 case "$series" in
 6.1 | 6.12) ;;
-*) echo "fetch-kernel: unknown series '$series' (6.1 or 6.12)" >&2; exit 2 ;;
+debug)
+	# Not Debian's image: built here from Debian's source, with the
+	# kernel's debuggers on (make test KERNEL=debug).
+	[ "$arch" = x86_64 ] || { echo "fetch-kernel: the debug kernel is x86_64 only" >&2; exit 2; }
+	exec bash "$top/tests/debug/build-kernel.sh"
+	;;
+*) echo "fetch-kernel: unknown series '$series' (6.1, 6.12 or debug)" >&2; exit 2 ;;
 esac
 
 dir=$cache/kernels/$series-$arch

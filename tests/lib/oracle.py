@@ -11,7 +11,16 @@ Besides, the console must hold no unexpected kernel error line, and every
 KTAP result the guest printed must be 'ok' (with the plan complete when the
 guest powers off normally).
 
-Usage: oracle.py SCENARIO_FILE CONSOLE_LOG QEMU_STATUS
+On the debug kernel (SERIES debug: lockdep, KASAN, debugobjects), every
+report of the kernel's debuggers (a splat: its title line, then its stack
+and registers, up to its end marker) must be one the scenario expects,
+caused by the bug its fixture holds:
+  debug-expect: REGEX   a splat whose title matches must be there
+  debug-allow: REGEX    a splat whose title matches may be there
+Any other splat fails the scenario, and so does any splat before the
+scenario starts (the kernel's own: it turns lockdep off for the boot).
+
+Usage: oracle.py SCENARIO_FILE CONSOLE_LOG QEMU_STATUS [SERIES]
 Prints 'PASS' or 'FAIL: reasons' and exits 0 or 1.
 """
 import re
@@ -21,30 +30,99 @@ ERROR = re.compile(r'Oops|BUG:|WARNING:|Call Trace|general protection fault|'
                    r'Unable to handle|Kernel panic|kernel BUG|rcu_.*stall|'
                    r'soft lockup|hung_task|Internal error|segfault')
 STAMP = re.compile(r'^\[\s*\d+\.\d+\]\s?')
+# The first line of a report by one of the kernel's debuggers.
+SPLAT = re.compile(r'^(ODEBUG: |BUG: KASAN: |BUG: sleeping function|BUG: scheduling while atomic|'
+                   r'BUG: workqueue|BUG: Bad page|BUG: lock |BUG: spinlock |'
+                   r'WARNING: (possible|suspicious|inconsistent|bad unlock|lock held|'
+                   r'held lock|nested lock|Nested lock|(HARDIRQ|SOFTIRQ)-safe -> |'
+                   r'.* still has locks held)|INFO: trying to register non-static key|'
+                   r'DEBUG_LOCKS_WARN_ON|WARNING: CPU: \d+ PID: \d+ at )')
+# Where a splat's block ends: a KASAN report at its closing rule, a WARN
+# (ODEBUG's too) at the end of its trace, the others (lockdep's, might-sleep's)
+# at the end of their stack.
+KASAN_END = re.compile(r'^={20,}$')
+WARN_END = re.compile(r'^---\[ end trace')
+STACK_END = re.compile(r'^\s*</TASK>$|^---\[ end trace')
+
+
+def splat_end(title):
+    if title.startswith('BUG: KASAN: '):
+        return KASAN_END
+    if title.startswith(('ODEBUG: ', 'WARNING: CPU: ')):
+        return WARN_END
+    return STACK_END
 KTAP = re.compile(r'^(not )?ok (\d+) (.*)$')
 PLAN = re.compile(r'^1\.\.(\d+)$')
 
 
 def directives(path):
-    d = {'expect': [], 'reject': [], 'allow': [], 'end': 'poweroff'}
+    d = {'expect': [], 'reject': [], 'allow': [], 'end': 'poweroff',
+         'debug-expect': [], 'debug-allow': []}
     for line in open(path, encoding='utf-8'):
-        m = re.match(r'^#@\s*(\w+):\s*(.*?)\s*$', line)
+        m = re.match(r'^#@\s*([\w-]+):\s*(.*?)\s*$', line)
         if not m:
             continue
         key, val = m.groups()
-        if key in ('expect', 'reject', 'allow'):
+        if key in ('expect', 'reject', 'allow', 'debug-expect', 'debug-allow'):
             d[key].append(re.compile(val))
         elif key == 'end':
             d['end'] = val
     return d
 
 
+def debug_splats(lines, d, problems):
+    """Check the debuggers' reports; return the lines outside them.
+
+    A debug-expect or debug-allow pattern is searched in the whole splat,
+    its lines joined by newlines: '^' anchors it at the title, and
+    '[\\s\\S]*' reaches into the stack.
+    """
+    outside, blocks, end = [], [], None
+    for l in lines:
+        if end:
+            blocks[-1].append(l)
+            if end.search(l):
+                end = None
+            continue
+        m = SPLAT.search(l)
+        if m:
+            blocks.append([l])
+            end = splat_end(m.group(0))
+            continue
+        outside.append(l)
+    seen = set()
+    for b in blocks:
+        text = '\n'.join(b)
+        known = [rx for rx in d['debug-expect'] + d['debug-allow'] if rx.search(text)]
+        if not known:
+            problems.append('unexpected debug splat: %s' % b[0].strip()[:160])
+        seen.update(rx.pattern for rx in known)
+    for rx in d['debug-expect']:
+        if rx.pattern not in seen:
+            problems.append('missing expected debug splat /%s/' % rx.pattern)
+    return outside
+
+
 def main():
     scenario, logpath, status = sys.argv[1:4]
+    series = sys.argv[4] if len(sys.argv) > 4 else ''
     d = directives(scenario)
     raw = open(logpath, encoding='utf-8', errors='replace').read()
     lines = [STAMP.sub('', l.rstrip('\r')) for l in raw.split('\n')]
     problems = []
+    # Within a splat the scenario expects, its stack is no error of its own.
+    checked = lines
+    if series == 'debug':
+        start = next((i for i, l in enumerate(lines)
+                      if l.startswith('slubguard-guest: scenario')), len(lines))
+        # Before the scenario nothing of slubguard's ran; a splat there is
+        # the kernel's own, and it leaves the boot without lockdep.
+        boot = [l for l in lines[:start] if SPLAT.search(l)]
+        if boot:
+            problems.append('the debug kernel reported at boot, before the scenario '
+                            '(nothing of slubguard ran yet; lockdep is off after it): %s'
+                            % boot[0].strip()[:120])
+        checked = ([] if boot else lines[:start]) + debug_splats(lines[start:], d, problems)
 
     if status == 'timeout':
         problems.append('guest timed out')
@@ -55,7 +133,7 @@ def main():
         bad = [l for l in lines if rx.search(l)]
         if bad:
             problems.append('rejected line: %s' % bad[0].strip()[:160])
-    for l in lines:
+    for l in checked:
         if ERROR.search(l) and not any(rx.search(l) for rx in d['allow']):
             problems.append('unexpected: %s' % l.strip()[:160])
             break

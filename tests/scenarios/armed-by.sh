@@ -9,6 +9,8 @@
 #@ expect: ^slubguard: armed by:$
 #@ expect: ^slubguard: armed by: not known \(armed before track_stacks=1
 #@ allow: ^BUG: slubguard: free of armed (hrtimer|timer_list) in (sg_seed_exit|sg_uaf_write_exit)\+
+#@ debug-expect: ^ODEBUG: free active \(active state 0\) object type: hrtimer hint: sg_seed_poll\+
+#@ debug-expect: ^BUG: KASAN: use-after-free in hrtimer_active\+
 
 SG=/sys/kernel/slubguard
 

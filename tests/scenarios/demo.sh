@@ -6,6 +6,8 @@
 #@ expect: ^BUG: slubguard: free of armed hrtimer in sg_seed_exit\+
 #@ expect: ^armed_frees 1$
 #@ allow: ^BUG: slubguard: free of armed hrtimer in sg_seed_exit
+#@ debug-expect: ^ODEBUG: free active \(active state 0\) object type: hrtimer hint: sg_seed_poll\+
+#@ debug-expect: ^BUG: KASAN: use-after-free in hrtimer_active\+
 
 say() {
 	echo "demo\$ $*"

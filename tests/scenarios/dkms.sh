@@ -7,6 +7,8 @@
 #@ arch: x86_64
 #@ arch-why: DKMS builds for the kernel of the machine it runs on, an x86_64 host here
 #@ initramfs: dkms
+#@ kernels: 6.1 6.12
+#@ kernels-why: DKMS is tested against Debian's headers packages
 #@ expect: ^slubguard: loaded: version [0-9]+\.[0-9]+\.[0-9]+, backend ftrace, policy warn, enabled$
 #@ allow: ^BUG: slubguard: free of armed hrtimer in sg_seed_exit\+
 

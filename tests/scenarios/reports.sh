@@ -8,6 +8,9 @@
 #@ cmdline: slab_nomerge
 #@ allow: ^BUG: slubguard: free of armed hrtimer in sg_seed_exit\+
 #@ allow: ^BUG: slubguard: free of armed timer_list in sg_many_init\+
+#@ debug-expect: ^ODEBUG: free active \(active state 0\) object type: hrtimer hint: sg_seed_poll\+
+#@ debug-expect: ^BUG: KASAN: use-after-free in hrtimer_active\+
+#@ debug-allow: ^ODEBUG: free active \(active state 0\) object type: timer_list hint: sg_many_timer\+
 
 R=/sys/kernel/slubguard/reports
 

@@ -20,6 +20,8 @@
 #@ expect: ^BUG: slubguard: free of armed hrtimer in sg_seed_exit\+
 #@ allow: ^BUG: slubguard: free of armed hrtimer in sg_seed_exit\+
 #@ reject: ^BUG: slubguard: (?!free of armed hrtimer in sg_seed_exit\+)
+#@ debug-expect: ^ODEBUG: free active \(active state 0\) object type: hrtimer hint: sg_seed_poll\+
+#@ debug-expect: ^BUG: KASAN: use-after-free in hrtimer_active\+
 
 SG=/sys/kernel/slubguard
 

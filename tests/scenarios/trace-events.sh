@@ -10,6 +10,9 @@
 #@ allow: ^BUG: slubguard: free of armed hrtimer in sg_seed_exit\+
 #@ allow: ^BUG: slubguard: free of armed timer_list in (sg_uaf_write_exit|sg_many_init)\+
 #@ allow: ^BUG: slubguard: write after free in kmalloc-128$
+#@ debug-expect: ^ODEBUG: free active \(active state 0\) object type: hrtimer hint: sg_seed_poll\+
+#@ debug-expect: ^BUG: KASAN: use-after-free in hrtimer_active\+
+#@ debug-allow: ^ODEBUG: free active \(active state 0\) object type: timer_list hint: (sg_uaf_watchdog|sg_many_timer)\+
 
 T=/sys/kernel/tracing
 

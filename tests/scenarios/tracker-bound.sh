@@ -13,6 +13,8 @@
 #@ backends: ftrace
 #@ timeout: 600
 #@ allow: ^BUG: slubguard: free of armed hrtimer in sg_seed_exit\+
+#@ debug-expect: ^ODEBUG: free active \(active state 0\) object type: hrtimer hint: sg_seed_poll\+
+#@ debug-expect: ^BUG: KASAN: use-after-free in hrtimer_active\+
 
 ktap_plan 13
 for v in 63 1048577 -1 '' 12abc 0x400; do

@@ -8,6 +8,8 @@
 #@ expect: ^slubguard: hrtimer at offset 0: callback sg_seed_poll\+0x0/0x[0-9a-f]+ \[sg_seed\], (expires in|due [0-9.]+ ms ago)
 #@ expect: ^slubguard: action: warn
 #@ allow: ^BUG: slubguard: free of armed hrtimer in sg_seed_exit
+#@ debug-expect: ^ODEBUG: free active \(active state 0\) object type: hrtimer hint: sg_seed_poll\+
+#@ debug-expect: ^BUG: KASAN: use-after-free in hrtimer_active\+
 
 ktap_plan 10
 load_slubguard

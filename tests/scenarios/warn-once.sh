@@ -8,6 +8,7 @@
 #@ expect: ^BUG: slubguard: free of armed hrtimer in sg_free_kfree_rcu_cache\+
 #@ expect: ^slubguard: kfree_rcu\([0-9a-f]+\) of a [0-9]+-byte object from cache
 #@ allow: ^BUG: slubguard: free of armed hrtimer in sg_free_kfree_rcu_cache\+
+#@ debug-expect: ^ODEBUG: free active \(active state 0\) object type: hrtimer hint: sg_path_timer\+
 
 ktap_plan 4
 load_slubguard

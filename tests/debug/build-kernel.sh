@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# build-kernel.sh [JOBS]
+#
+# The debug kernel of 'make test KERNEL=debug': Debian's own 6.1 source
+# (the linux-source-6.1 package), x86_64, a small configuration that boots
+# in the test guests, with the kernel's debuggers on: lockdep
+# (PROVE_LOCKING), DEBUG_ATOMIC_SLEEP, KASAN (generic) and debugobjects for
+# timers, works and frees; plus what slubguard needs (function tracer with
+# arguments, kprobes, tracepoints, stack depot). Built once into
+# .cache/debug/ (not part of CI); a second run does nothing. Prints the env
+# file that describes it, as fetch-kernel.sh does for Debian's kernels.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cache=${SG_CACHE:-$top/.cache}
+jobs=${1:-$(nproc)}
+dir=$cache/kernels/debug-x86_64
+envf=$dir/env
+if [ -s "$envf" ]; then
+	echo "$envf"
+	exit 0
+fi
+
+# What a kernel build needs beyond the module's.
+need=()
+for p in flex bison bc libelf-dev libssl-dev xz-utils; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need+=("$p")
+done
+if ((${#need[@]})); then
+	echo "build-kernel: installing ${need[*]}" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+src=$dir.tmp/linux-source-6.1
+log=$dir.tmp/build.log
+# An interrupted build carries on where it stopped.
+if [ -s "$dir.tmp/version" ] && [ -s "$src/.config" ]; then
+	ver=$(cat "$dir.tmp/version")
+	echo "build-kernel: resuming the build in $src" >&2
+	cd "$src"
+else
+	rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/dl"
+	(cd "$dir.tmp/dl" && apt-get download -qq linux-source-6.1 2>/dev/null)
+	dpkg -x "$dir.tmp"/dl/linux-source-6.1_*.deb "$dir.tmp/dl/x"
+	ver=$(dpkg-deb -f "$dir.tmp"/dl/linux-source-6.1_*.deb Version)
+	tar -C "$dir.tmp" -xaf "$dir.tmp"/dl/x/usr/src/linux-source-6.1.tar.xz
+	rm -rf "$dir.tmp/dl"
+	cd "$src"
+	make -s x86_64_defconfig >"$log" 2>&1
+	echo "$ver" >"$dir.tmp/version"
+fi
+# What slubguard and the guests need, the debuggers, and less to build (no
+# network, disks or security modules: the guests run from an initramfs).
+scripts/config \
+	-e MODULES -e MODULE_UNLOAD -d MODULE_SIG -d MODVERSIONS \
+	-e FTRACE -e FUNCTION_TRACER -e DYNAMIC_FTRACE -e KPROBES -e KPROBE_EVENTS \
+	-e STACKTRACE -e KALLSYMS -e KALLSYMS_ALL -e SLUB -e SLUB_DEBUG \
+	-e DEVTMPFS -e TMPFS -e BLK_DEV_INITRD -e RD_GZIP -e SERIAL_8250_CONSOLE \
+	-e PROVE_LOCKING -e DEBUG_ATOMIC_SLEEP \
+	-e KASAN -e KASAN_GENERIC -e KASAN_INLINE \
+	-e DEBUG_OBJECTS -e DEBUG_OBJECTS_TIMERS -e DEBUG_OBJECTS_WORK -e DEBUG_OBJECTS_FREE \
+	--set-val DEBUG_OBJECTS_ENABLE_DEFAULT 1 \
+	-d DEBUG_INFO -e DEBUG_INFO_NONE \
+	-d DRM -d SOUND -d USB_SUPPORT -d WLAN -d WIRELESS -d CFG80211 -d HID \
+	-d INPUT_JOYSTICK -d INPUT_TABLET -d INPUT_TOUCHSCREEN -d INPUT_MOUSE -d AGP -d FB \
+	-d NET -d NETWORK_FILESYSTEMS -d EXT4_FS -d ATA -d SCSI -d PCCARD -d MD \
+	-d SECURITY -d AUDIT -d HIBERNATION -d XEN -d HYPERVISOR_GUEST \
+	--set-str LOCALVERSION -sgdebug
+make -s olddefconfig >>"$log" 2>&1
+for opt in PROVE_LOCKING DEBUG_ATOMIC_SLEEP KASAN_GENERIC DEBUG_OBJECTS_TIMERS \
+	DEBUG_OBJECTS_FREE FUNCTION_TRACER DYNAMIC_FTRACE_WITH_ARGS KPROBES STACKDEPOT; do
+	grep -q "^CONFIG_$opt=y" .config || { echo "build-kernel: CONFIG_$opt is not set" >&2; exit 1; }
+done
+start=$(date +%s)
+if ! make -j"$jobs" bzImage modules >>"$log" 2>&1; then
+	tail -n 30 "$log" >&2
+	echo "build-kernel: the build failed (log: $log)" >&2
+	exit 1
+fi
+make -s INSTALL_MOD_PATH="$dir.tmp/root" modules_install >>"$log" 2>&1
+release=$(make -s kernelrelease)
+echo "build-kernel: built $release in $(($(date +%s) - start)) s" | tee -a "$log" >&2
+
+cat >"$dir.tmp/env" <<ENV
+SG_ARCH=x86_64
+SG_SERIES=debug
+SG_ABI=debug
+SG_DEBVER=$ver
+SG_RELEASE=$release
+SG_KDIR=$dir/linux-source-6.1
+SG_KERNEL=$dir/linux-source-6.1/arch/x86/boot/bzImage
+SG_MODDIR=$dir/root/lib/modules/$release
+ENV
+cd /
+mv "$dir.tmp" "$dir"
+echo "$envf"
