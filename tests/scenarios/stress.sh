@@ -14,11 +14,11 @@
 # interrupts masked.
 #
 # Each period prints how long its steps took. Under TCG, with 4 busy vCPUs
-# (and another guest beside, in the suite), a load takes 2 to 4 s on arm64
-# and an unload 1 to 2 s (text patching, interprocessor calls, grace
+# (and another guest beside, in the suite), a load takes 0.6 to 4 s on arm64
+# and an unload 0.2 to 0.8 s (text patching, interprocessor calls, grace
 # periods), and the shell that drives it all at nice -20; the periods' logs
 # are read in the background, and judged after the last: slubguard is
-# loaded again every 10 s or so on arm64, and the test requires it every
+# loaded again every 4 to 7 s on arm64, and the test requires it every
 # 20 s at most (80 s on the debug kernel, which KASAN and lockdep make
 # several times slower; there debugobjects also warns of the bad frees,
 # cancels their timers inside the free, from hard interrupts too, where its
