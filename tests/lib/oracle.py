@@ -41,6 +41,12 @@ SPLAT = re.compile(r'^(ODEBUG: |BUG: KASAN: |BUG: sleeping function|BUG: schedul
 # (ODEBUG's too) at the end of its trace, the others (lockdep's, might-sleep's)
 # at the end of their stack.
 KASAN_END = re.compile(r'^={20,}$')
+# debugobjects prints its report as a WARN: that title is part of its splat.
+ODEBUG_WARN = re.compile(r'^WARNING: CPU: \d+ PID: \d+ at lib/debugobjects\.c:')
+# Checked even inside an expected splat: no splat excuses a crash.
+FATAL = re.compile(r'Oops|Kernel panic|general protection fault|Unable to handle|'
+                   r'kernel BUG|BUG: kernel NULL|BUG: unable to handle|soft lockup|'
+                   r'rcu_.*stall|hung_task')
 WARN_END = re.compile(r'^---\[ end trace')
 STACK_END = re.compile(r'^\s*</TASK>$|^---\[ end trace')
 
@@ -76,15 +82,24 @@ def debug_splats(lines, d, problems):
     A debug-expect or debug-allow pattern is searched in the whole splat,
     its lines joined by newlines: '^' anchors it at the title, and
     '[\\s\\S]*' reaches into the stack.
+
+    A title inside a splat starts a splat of its own (but for
+    debugobjects' WARN line under its ODEBUG title), so that no report
+    hides in another one that never reached its end marker; and the lines
+    of a crash are returned with the outside ones wherever they lie.
     """
     outside, blocks, end = [], [], None
     for l in lines:
+        m = SPLAT.search(l)
+        if end and m and not (blocks[-1][0].startswith('ODEBUG: ') and ODEBUG_WARN.search(l)):
+            end = None
         if end:
             blocks[-1].append(l)
+            if FATAL.search(l):
+                outside.append(l)
             if end.search(l):
                 end = None
             continue
-        m = SPLAT.search(l)
         if m:
             blocks.append([l])
             end = splat_end(m.group(0))
