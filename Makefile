@@ -73,7 +73,7 @@ check: kdir-check
 # once, 30 min or more; not part of CI).
 test:
 ifeq ($(KERNEL),debug)
-	bash tests/run.sh --series debug --arch x86_64
+	bash tests/run.sh --series debug --arch $(if $(filter command line,$(origin ARCH)),$(ARCH),x86_64)
 else
 	bash tests/run.sh $(if $(filter command line,$(origin ARCH)),--arch $(ARCH)) \
 		$(foreach k,$(KERNELS),--series $(k))

@@ -27,7 +27,7 @@ while (($#)); do
 	--series) series+=("${2:?}"); shift 2 ;;
 	--rounds) rounds=${2:?}; shift 2 ;;
 	--clock) clock=${2:?}; shift 2 ;;
-	--cmdline) cmdline=$2; shift 2 ;;
+	--cmdline) cmdline=${2?}; shift 2 ;;
 	*) sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
@@ -45,7 +45,10 @@ mkdir -p "$top/tests/out"
 for s in "${series[@]}"; do
 	for a in "${arches[@]}"; do
 		# The debug kernel is built for x86_64 only.
-		[ "$s" = debug ] && [ "$a" != x86_64 ] && continue
+		if [ "$s" = debug ] && [ "$a" != x86_64 ]; then
+			echo "== $s/$a: skipped: the debug kernel is built for x86_64 only"
+			continue
+		fi
 		echo "== $s/$a: building"
 		bash "$top/tests/lib/build.sh" "$a" "$s" >/dev/null || exit 1
 		# shellcheck disable=SC1090
