@@ -18,7 +18,7 @@
 # and an unload 0.2 to 0.8 s (text patching, interprocessor calls, grace
 # periods), and the shell that drives it all at nice -20; the periods' logs
 # are read in the background, and judged after the last: slubguard is
-# loaded again every 4 to 7 s on arm64, and the test requires it every
+# loaded again every 4 to 10 s on arm64, and the test requires it every
 # 20 s at most (80 s on the debug kernel, which KASAN and lockdep make
 # several times slower; there debugobjects also warns of the bad frees,
 # cancels their timers inside the free, from hard interrupts too, where its
