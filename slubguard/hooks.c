@@ -399,6 +399,11 @@ static noinline enum sg_verdict run_handler(const struct sg_hook *hook, unsigned
  * ahead of their handlers: true once a free is known to hold nothing armed
  * (and is counted), false to run the handler. It calls nothing and needs
  * few registers, so that the handler's entry saves none on a clean free.
+ *
+ * It leaves out the notes of objects reported when kfree_rcu() queued them
+ * (sg_check_pending()): RCU frees those through kfree_bulk(), vfree() or
+ * kvfree() (kernel/rcu/tree.c, 6.1 and 6.12), whose handlers look at the
+ * notes; kvfree()'s own kfree() is then the handler's (sg_outer).
  */
 static __always_inline bool clean_free(const struct sg_hook *hook, unsigned long arg0,
 				       unsigned long arg1)
@@ -424,7 +429,7 @@ static __always_inline bool clean_free(const struct sg_hook *hook, unsigned long
 	} else {
 		return false;
 	}
-	if (!filter_clears(obj, size))
+	if (sg_registry_maybe_near(obj, size))
 		return false;
 	sg_count(SG_STAT_FREES_CHECKED);
 	return true;

@@ -9,7 +9,6 @@
 #define SLUBGUARD_H
 
 #include <linux/types.h>
-#include <linux/hash.h>
 #include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/processor.h>	/* before list_bl.h: cpu_relax() on arm64 6.1 */
@@ -277,9 +276,15 @@ static_assert(BITS_PER_LONG == 1 << (SG_CHUNK_SHIFT - SG_LINE_SHIFT));
 
 extern struct sg_bucket *sg_hash;
 
-static inline struct sg_bucket *sg_bucket_of_chunk(unsigned long chunk)
+/*
+ * A chunk's bucket: the low bits of its number pick it, which costs the
+ * free path no multiplication. Neighbouring chunks (a slab's pages, a
+ * stack's) never share a bucket; chunks that do lie a multiple of 64 MiB
+ * apart, and the bucket's tag tells them apart.
+ */
+static __always_inline struct sg_bucket *sg_bucket_of_chunk(unsigned long chunk)
 {
-	return &sg_hash[hash_long(chunk, SG_HASH_BITS)];
+	return &sg_hash[chunk & ((1UL << SG_HASH_BITS) - 1)];
 }
 
 static inline unsigned long sg_line_bit(unsigned long addr)
@@ -303,6 +308,27 @@ static __always_inline unsigned long sg_chunk_lines(unsigned long chunk)
 
 bool sg_registry_maybe_within(unsigned long first, unsigned long last);
 
+/* sg_registry_maybe() for a range [@s, @e] within one chunk. */
+static __always_inline bool sg_registry_maybe_one(unsigned long s, unsigned long e)
+{
+	unsigned long chunk = s >> SG_CHUNK_SHIFT;
+
+	/* Most buckets are empty: one load decides. */
+	if (likely(!READ_ONCE(sg_bucket_of_chunk(chunk)->lines)))
+		return false;
+	/* The range's lines, from its first's on. */
+	return (sg_chunk_lines(chunk) >> ((s >> SG_LINE_SHIFT) & (BITS_PER_LONG - 1))) &
+	       ((2UL << ((e >> SG_LINE_SHIFT) - (s >> SG_LINE_SHIFT))) - 1);
+}
+
+/* sg_registry_maybe() for the chunks a range [@s, @e] starts and ends in. */
+static __always_inline bool sg_registry_maybe_ends(unsigned long s, unsigned long e)
+{
+	return (sg_chunk_lines(s >> SG_CHUNK_SHIFT) >> ((s >> SG_LINE_SHIFT) & (BITS_PER_LONG - 1))) ||
+	       (sg_chunk_lines(e >> SG_CHUNK_SHIFT) &
+		(~0UL >> (BITS_PER_LONG - 1 - ((e >> SG_LINE_SHIFT) & (BITS_PER_LONG - 1)))));
+}
+
 /**
  * sg_registry_maybe() - the filter before the exact check
  * @start:	a range being freed
@@ -310,8 +336,9 @@ bool sg_registry_maybe_within(unsigned long first, unsigned long last);
  *
  * For the chunks the range starts and ends in, one bucket each: the mask of
  * lines holding tracked objects there (most often empty, which one load
- * tells), against the lines the range covers; a range longer than that (larger than most slab objects) also has
- * the chunks in between looked at, out of line. No lock.
+ * tells), against the lines the range covers; a range longer than that
+ * (larger than most slab objects) also has the chunks in between looked
+ * at, out of line. No lock.
  *
  * Return: false if the range surely holds nothing the registry knows.
  */
@@ -320,18 +347,28 @@ static inline bool sg_registry_maybe(const void *start, size_t size)
 	unsigned long s = (unsigned long)start, e = s + size - 1;
 	unsigned long first = s >> SG_CHUNK_SHIFT, last = e >> SG_CHUNK_SHIFT;
 
-	if (likely(first == last)) {
-		/* Most buckets are empty: one load decides. */
-		if (likely(!READ_ONCE(sg_bucket_of_chunk(first)->lines)))
-			return false;
-		/* The range's lines, from its first's on. */
-		return (sg_chunk_lines(first) >> ((s >> SG_LINE_SHIFT) & (BITS_PER_LONG - 1))) &
-		       ((2UL << ((e >> SG_LINE_SHIFT) - (s >> SG_LINE_SHIFT))) - 1);
-	}
-	return (sg_chunk_lines(first) >> ((s >> SG_LINE_SHIFT) & (BITS_PER_LONG - 1))) ||
-	       (sg_chunk_lines(last) &
-		(~0UL >> (BITS_PER_LONG - 1 - ((e >> SG_LINE_SHIFT) & (BITS_PER_LONG - 1))))) ||
+	if (likely(first == last))
+		return sg_registry_maybe_one(s, e);
+	return sg_registry_maybe_ends(s, e) ||
 	       (last - first > 1 && sg_registry_maybe_within(first + 1, last - 1));
+}
+
+/*
+ * sg_registry_maybe() that calls nothing and needs few registers, for the
+ * hooks' first filter (a handler that calls nothing and spills nothing
+ * saves no register). Across chunks it looks only at whether the two end
+ * buckets are empty; a range with chunks in between, or a bucket in use,
+ * is a "maybe", left to the whole filter.
+ */
+static __always_inline bool sg_registry_maybe_near(const void *start, size_t size)
+{
+	unsigned long s = (unsigned long)start, e = s + size - 1;
+
+	if (likely(!((s ^ e) >> SG_CHUNK_SHIFT)))
+		return sg_registry_maybe_one(s, e);
+	return (e >> SG_CHUNK_SHIFT) - (s >> SG_CHUNK_SHIFT) > 1 ||
+	       READ_ONCE(sg_bucket_of_chunk(s >> SG_CHUNK_SHIFT)->lines) ||
+	       READ_ONCE(sg_bucket_of_chunk(e >> SG_CHUNK_SHIFT)->lines);
 }
 
 int sg_registry_init(void);
