@@ -45,8 +45,12 @@ userspace/slubguardctl: userspace/slubguardctl.c
 # (/lib/modules/<release>/extra, or updates/ from 6.6 on, compressed as the
 # kernel's own); depmod is run here, as Debian's headers lack the
 # System.map that would let modules_install run it.
+# Without the kernel's signing certificate (Debian's headers have none),
+# modules_install is told not to sign, rather than fail to: the module is
+# installed unsigned either way.
+SIGN_OFF = $(if $(wildcard $(KDIR)/certs/signing_key.x509),,CONFIG_MODULE_SIG_ALL=)
 install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install $(SIGN_OFF)
 	depmod -b "$(or $(INSTALL_MOD_PATH),/)" -a "$(KRELEASE)"
 	install -D -m 0755 userspace/slubguardctl $(DESTDIR)$(SBINDIR)/slubguardctl
 	install -D -m 0644 userspace/slubguardctl.8 $(DESTDIR)$(MANDIR)/man8/slubguardctl.8
