@@ -180,6 +180,20 @@ static const char * const sg_action_text[SG_NR_POLICIES] = {
 	[SG_POLICY_QUARANTINE]	= "quarantine",
 };
 
+/* The trace event's word for what became of the object. */
+static const char *outcome_word(const struct sg_report *r)
+{
+	static const char * const held[] = {
+		[SG_Q_HELD]		= "held",
+		[SG_Q_HELD_DEFERRED]	= "held-deferred",
+		[SG_Q_NO_ROOM]		= "not-held",
+	};
+
+	if (r->action == SG_POLICY_QUARANTINE)
+		return held[r->outcome];
+	return r->action == SG_POLICY_PANIC ? "panic" : "freed";
+}
+
 static const char * const sg_outcome_text[] = {
 	[SG_Q_HELD]		= "timers disarmed, object held",
 	[SG_Q_HELD_DEFERRED]	= "object held; what could not be stopped here (a callback running, a work) is stopped in process context before it leaves",
@@ -325,7 +339,7 @@ void sg_report_print(const struct sg_report *r)
 		sprint_symbol(sg_trace_callback, (unsigned long)r->timers[0].hint);
 		trace_armed_free(sg_trace_culprit, r->via, f->obj, f->size, r->cache_name,
 				 r->timers[0].kind->name, r->timers[0].offset, sg_trace_callback,
-				 r->nr_timers, sg_policy_names[r->action]);
+				 r->nr_timers, sg_policy_names[r->action], outcome_word(r));
 	}
 	/* A report before a panic is always printed. */
 	out_start(&o, report_allowed(&sg_free_window, r->action == SG_POLICY_PANIC));

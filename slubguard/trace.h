@@ -23,15 +23,20 @@
 /*
  * The culprit and the callback are symbol names, made when the event is
  * recorded: the bug is often in a module's exit function, gone by the time
- * the trace is read.
+ * the trace is read. @action is the policy applied, @outcome what became
+ * of the object: "freed" (warn: the free went on), "held", "held-deferred"
+ * (a callback still running or a work is stopped before it leaves),
+ * "not-held" (no room: the free went on), "panic".
  */
 TRACE_EVENT(armed_free,
 
 	TP_PROTO(const char *culprit, const char *via, const void *obj, size_t size,
 		 const char *cache, const char *kind, unsigned long offset,
-		 const char *callback, unsigned int nr_timers, const char *action),
+		 const char *callback, unsigned int nr_timers, const char *action,
+		 const char *outcome),
 
-	TP_ARGS(culprit, via, obj, size, cache, kind, offset, callback, nr_timers, action),
+	TP_ARGS(culprit, via, obj, size, cache, kind, offset, callback, nr_timers, action,
+		outcome),
 
 	TP_STRUCT__entry(
 		__string(culprit,	culprit)
@@ -44,6 +49,7 @@ TRACE_EVENT(armed_free,
 		__string(callback,	callback)
 		__field(unsigned int,	nr_timers)
 		__string(action,	action)
+		__string(outcome,	outcome)
 	),
 
 	TP_fast_assign(
@@ -57,12 +63,13 @@ TRACE_EVENT(armed_free,
 		sg_assign_str(callback, callback);
 		__entry->nr_timers = nr_timers;
 		sg_assign_str(action, action);
+		sg_assign_str(outcome, outcome);
 	),
 
-	TP_printk("culprit=%s via=%s obj=%p size=%zu cache=%s kind=%s offset=%lu callback=%s timers=%u action=%s",
+	TP_printk("culprit=%s via=%s obj=%p size=%zu cache=%s kind=%s offset=%lu callback=%s timers=%u action=%s outcome=%s",
 		  __get_str(culprit), __get_str(via), __entry->obj, __entry->size,
 		  __get_str(cache), __get_str(kind), __entry->offset, __get_str(callback),
-		  __entry->nr_timers, __get_str(action))
+		  __entry->nr_timers, __get_str(action), __get_str(outcome))
 );
 
 TRACE_EVENT(write_after_free,

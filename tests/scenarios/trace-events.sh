@@ -42,14 +42,14 @@ expect_eq "one armed_free for the seed's free" 1 "$(wc -l </tmp/ev)"
 check "it names the culprit and the freeing function" grep -q '^culprit=sg_seed_exit+0x[0-9a-f]*/0x[0-9a-f]* \[sg_seed\] via=kfree ' /tmp/ev
 check "the object: 128 bytes of kmalloc-128" grep -q ' obj=[0-9a-f]* size=128 cache=kmalloc-128 ' /tmp/ev
 check "its timer: an hrtimer at offset 0, its callback" \
-	grep -q ' kind=hrtimer offset=0 callback=sg_seed_poll+0x0/0x[0-9a-f]* \[sg_seed\] timers=1 action=warn$' /tmp/ev
+	grep -q ' kind=hrtimer offset=0 callback=sg_seed_poll+0x0/0x[0-9a-f]* \[sg_seed\] timers=1 action=warn outcome=freed$' /tmp/ev
 rmmod slubguard
 
 # Every hit, whatever reaches the console.
 load_traced policy=quarantine report_limit=1 quarantine_ms=600000
 modprobe sg_many count=20
 expect_eq "20 hits, 20 armed_free events" "20 20" \
-	"$(stat armed_frees) $(events armed_free | grep -c 'culprit=sg_many_init+.* via=kmem_cache_free .* cache=sg_many_obj kind=timer_list .* action=quarantine$')"
+	"$(stat armed_frees) $(events armed_free | grep -c 'culprit=sg_many_init+.* via=kmem_cache_free .* cache=sg_many_obj kind=timer_list .* action=quarantine outcome=held$')"
 expect_eq "while the console printed one" 19 "$(stat reports_suppressed)"
 rmmod sg_many
 rmmod slubguard
