@@ -30,13 +30,22 @@ static DEFINE_RAW_SPINLOCK(sg_report_lock);
 /*
  * The last reports, each as the console shows it, for
  * /sys/kernel/slubguard/reports: every hit's report is kept, whether or not
- * report_limit let it reach the console. Guarded by sg_report_lock.
+ * report_limit let it reach the console. A report is written whole into
+ * @staging first, then appended to @text, the oldest reports making room:
+ * at most SG_REPORTS_KEPT of them, as many as fit in SG_REPORTS_SPACE
+ * bytes, and always the newest. Guarded by sg_report_lock.
  */
 static struct {
-	char text[SG_REPORTS_KEPT][SG_REPORT_TEXT];
-	unsigned int len[SG_REPORTS_KEPT];
-	unsigned int next;
+	char staging[SG_REPORT_TEXT];
+	char text[SG_REPORTS_SPACE];
+	unsigned int len[SG_REPORTS_KEPT];	/* oldest first */
+	unsigned int nr;
+	unsigned int used;
 } sg_kept;
+static_assert(SG_REPORTS_SPACE >= SG_REPORT_TEXT);
+
+/* Room kept in @staging for the line saying a report was cut, and the rule. */
+#define SG_REPORT_RESERVE	192
 
 /* The trace event's symbol names, made under sg_report_lock. */
 static char sg_trace_culprit[KSYM_SYMBOL_LEN], sg_trace_callback[KSYM_SYMBOL_LEN];
@@ -44,53 +53,91 @@ static char sg_trace_culprit[KSYM_SYMBOL_LEN], sg_trace_callback[KSYM_SYMBOL_LEN
 /**
  * struct sg_out - where one report goes
  * @console:	printed on the console
- * @buf:	kept in sg_kept, or NULL
- * @len:	bytes used in @buf
+ * @len:	bytes of it in sg_kept.staging
+ * @cut:	bytes of lines that did not fit there (a report larger than
+ *		SG_REPORT_TEXT, which takes many timers with their arming stacks)
  *
  * One printer writes a report to both, line by line, so that the kept text
  * is the console's.
  */
 struct sg_out {
 	bool console;
-	char *buf;
 	unsigned int len;
+	unsigned int cut;
 };
 
-/* Under sg_report_lock: start a report; the oldest kept one makes room. */
+static const char sg_report_rule[] =
+	"==================================================================\n";
+
+static __printf(3, 4) void out(struct sg_out *o, bool bare, const char *fmt, ...);
+
+/* Under sg_report_lock: start a report, with its opening rule. */
 static void out_start(struct sg_out *o, bool console)
 {
 	o->console = console;
-	o->buf = sg_kept.text[sg_kept.next];
 	o->len = 0;
+	o->cut = 0;
+	out(o, false, "%s", sg_report_rule);
 }
 
+/*
+ * Close the report with its rule (and, if the kept copy could not hold it
+ * all, a line that says so: the console has it whole), then keep it.
+ */
 static void out_end(struct sg_out *o)
 {
-	sg_kept.len[sg_kept.next] = o->len;
-	sg_kept.next = (sg_kept.next + 1) % SG_REPORTS_KEPT;
+	unsigned int i;
+
+	if (o->cut)
+		o->len += scnprintf(sg_kept.staging + o->len, SG_REPORT_TEXT - o->len,
+				    "slubguard: this copy leaves out the last %u bytes of the report\n",
+				    o->cut);
+	if (o->console)
+		printk(KERN_ERR "slubguard: %s", sg_report_rule);
+	o->len += scnprintf(sg_kept.staging + o->len, SG_REPORT_TEXT - o->len, "slubguard: %s",
+			    sg_report_rule);
+
+	while (sg_kept.nr && (sg_kept.nr == SG_REPORTS_KEPT ||
+			      sg_kept.used + o->len > SG_REPORTS_SPACE)) {
+		sg_kept.used -= sg_kept.len[0];
+		memmove(sg_kept.text, sg_kept.text + sg_kept.len[0], sg_kept.used);
+		for (i = 1; i < sg_kept.nr; i++)
+			sg_kept.len[i - 1] = sg_kept.len[i];
+		sg_kept.nr--;
+	}
+	memcpy(sg_kept.text + sg_kept.used, sg_kept.staging, o->len);
+	sg_kept.used += o->len;
+	sg_kept.len[sg_kept.nr++] = o->len;
 }
 
 /*
  * One line of a report, "slubguard: " first unless @bare (the title, which
  * has a fixed grammar, and the stack's lines). At KERN_ERR: a console booted
- * with "quiet" still shows the whole report.
+ * with "quiet" still shows the whole report. A line that does not fit in
+ * what is left of the kept copy is left out of it from there on.
  */
 static __printf(3, 4) void out(struct sg_out *o, bool bare, const char *fmt, ...)
 {
 	const char *prefix = bare ? "" : "slubguard: ";
+	unsigned int room = SG_REPORT_TEXT - SG_REPORT_RESERVE;
 	struct va_format vaf;
 	va_list args;
+	int n;
 
-	if (o->console) {
-		va_start(args, fmt);
-		vaf.fmt = fmt;
-		vaf.va = &args;
-		printk(KERN_ERR "%s%pV", prefix, &vaf);
-		va_end(args);
-	}
 	va_start(args, fmt);
-	o->len += scnprintf(o->buf + o->len, SG_REPORT_TEXT - o->len, "%s", prefix);
-	o->len += vscnprintf(o->buf + o->len, SG_REPORT_TEXT - o->len, fmt, args);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	if (o->console)
+		printk(KERN_ERR "%s%pV", prefix, &vaf);
+	if (!o->cut) {
+		n = snprintf(sg_kept.staging + o->len, room - o->len, "%s%pV", prefix, &vaf);
+		if (o->len + n < room)
+			o->len += n;
+		else
+			o->cut = n;
+	} else {
+		o->cut += snprintf(NULL, 0, "%s%pV", prefix, &vaf);
+	}
 	va_end(args);
 }
 
@@ -100,30 +147,23 @@ static __printf(3, 4) void out(struct sg_out *o, bool bare, const char *fmt, ...
  * @off:	from which byte of the text
  * @count:	at most this many bytes
  *
+ * A report kept between two reads moves the text: a reader that wants a
+ * whole copy reads until two copies agree (slubguardctl reports does).
+ *
  * Return: the bytes copied; 0 past the end.
  */
 ssize_t sg_report_read(char *buf, loff_t off, size_t count)
 {
 	unsigned long flags;
-	unsigned int i, slot;
-	size_t done = 0;
-	loff_t pos = 0;
+	size_t n = 0;
 
 	raw_spin_lock_irqsave(&sg_report_lock, flags);
-	for (i = 0; i < SG_REPORTS_KEPT && done < count; i++) {
-		slot = (sg_kept.next + i) % SG_REPORTS_KEPT;
-		if (off < pos + sg_kept.len[slot]) {
-			size_t from = off > pos ? off - pos : 0;
-			size_t n = min_t(size_t, sg_kept.len[slot] - from, count - done);
-
-			memcpy(buf + done, sg_kept.text[slot] + from, n);
-			done += n;
-			off += n;
-		}
-		pos += sg_kept.len[slot];
+	if (off < sg_kept.used) {
+		n = min_t(size_t, sg_kept.used - off, count);
+		memcpy(buf, sg_kept.text + off, n);
 	}
 	raw_spin_unlock_irqrestore(&sg_report_lock, flags);
-	return done;
+	return n;
 }
 
 unsigned int sg_report_limit = 10;
@@ -343,7 +383,6 @@ void sg_report_print(const struct sg_report *r)
 	}
 	/* A report before a panic is always printed. */
 	out_start(&o, report_allowed(&sg_free_window, r->action == SG_POLICY_PANIC));
-	out(&o, false, "==================================================================\n");
 	out(&o, true, "BUG: slubguard: free of armed %s in %pS\n",
 	    r->timers[0].kind->name, (void *)r->culprit);
 	out(&o, false, "%s(%p) of a %zu-byte object from %s%s, holding %u armed timer%s:\n",
@@ -362,7 +401,6 @@ void sg_report_print(const struct sg_report *r)
 	out(&o, false, "freed by task %d (%s) on cpu %d:\n", r->pid, r->comm, r->cpu);
 	for (i = 0; i < r->nr_stack; i++)
 		out(&o, true, "  %pS\n", (void *)r->stack[i]);
-	out(&o, false, "==================================================================\n");
 	out_end(&o);
 	raw_spin_unlock_irqrestore(&sg_report_lock, flags);
 }
@@ -392,7 +430,6 @@ void sg_report_poison(const char *cache_name, const u8 *obj, size_t size,
 	trace_write_after_free(obj, size, cache_name, first, last, changed);
 	raw_spin_lock_irqsave(&sg_report_lock, flags);
 	out_start(&o, report_allowed(&sg_poison_window, false));
-	out(&o, false, "==================================================================\n");
 	out(&o, true, "BUG: slubguard: write after free in %s\n", cache_name);
 	out(&o, false, "%zu byte%s changed in a quarantined %zu-byte object, at offsets %zu to %zu\n",
 	    changed, changed == 1 ? "" : "s", size, first, last);
@@ -400,7 +437,6 @@ void sg_report_poison(const char *cache_name, const u8 *obj, size_t size,
 	    first, obj[first], SG_POISON_BYTE);
 	out(&o, false, "bytes %zu to %zu: %*ph%s\n", first, first + shown - 1, shown,
 	    obj + first, first + shown - 1 < last ? " ..." : "");
-	out(&o, false, "==================================================================\n");
 	out_end(&o);
 	raw_spin_unlock_irqrestore(&sg_report_lock, flags);
 }

@@ -662,7 +662,8 @@ void sg_report_fill_context(struct sg_report *r);
 
 /* Reports kept for /sys/kernel/slubguard/reports, and the text of each. */
 #define SG_REPORTS_KEPT		8
-#define SG_REPORT_TEXT		4096
+#define SG_REPORT_TEXT		16384	/* one report, kept */
+#define SG_REPORTS_SPACE	32768	/* all kept reports */
 ssize_t sg_report_read(char *buf, loff_t off, size_t count);
 void sg_report_print(const struct sg_report *r);
 void sg_report_poison(const char *cache_name, const u8 *obj, size_t size,

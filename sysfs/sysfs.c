@@ -9,6 +9,9 @@
  *	quarantine_kb	most KiB the quarantine holds
  *	quarantine_ms	most ms it holds an object
  *	poison		1 or 0: poison what it holds
+ *	report_limit	reports printed per 5 s (0: all)
+ *	track_stacks	1 or 0: record who armed each timer
+ *	reports		the last reports, as the console printed them (root)
  *	stats/<name>	one decimal number per counter
  *
  * A write that is not exactly valid fails with -EINVAL and changes nothing.

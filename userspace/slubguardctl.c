@@ -517,21 +517,54 @@ fail:
 	return NULL;
 }
 
-/* The rule line that opens and closes a report. */
+/* The rule line that opens and closes a report, and its title's start. */
 #define REPORT_RULE	"slubguard: ======"
+#define REPORT_TITLE	"BUG: slubguard: "
+
+/*
+ * The reports file, whole: the kernel hands it over a page per read(), and
+ * a report kept between two reads moves the text, so it is read until two
+ * copies agree.
+ */
+static char *read_reports(size_t *lenp)
+{
+	char *text, *again;
+	size_t len, alen;
+	int tries;
+
+	text = read_file("reports", &len);
+	for (tries = 0; text && tries < 20; tries++) {
+		again = read_file("reports", &alen);
+		if (!again)
+			break;
+		if (alen == len && !memcmp(again, text, len)) {
+			free(again);
+			*lenp = len;
+			return text;
+		}
+		free(text);
+		text = again;
+		len = alen;
+	}
+	if (text && tries == 20)
+		err("reports: reports keep coming; no two reads of the file agreed");
+	free(text);
+	return NULL;
+}
 
 /*
  * The last reports, as the console printed them; in JSON, an array of
- * {"title", "lines"}: a report runs from one rule line to the next.
+ * {"title", "lines"}: a report runs from its title (the lines from there
+ * on, title first) to its closing rule line, or to the next title.
  */
 static int cmd_reports(const struct cmd *c __maybe_unused, int argc __maybe_unused,
 		       char **argv __maybe_unused)
 {
 	char *text, *line, *save = NULL;
-	bool in = false, first = true, first_line = true;
+	bool in = false, first = true;
 	size_t len;
 
-	text = read_file("reports", &len);
+	text = read_reports(&len);
 	if (!text)
 		return EXIT_FAIL;
 	if (!json) {
@@ -541,31 +574,26 @@ static int cmd_reports(const struct cmd *c __maybe_unused, int argc __maybe_unus
 	}
 	putchar('[');
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (!strncmp(line, REPORT_RULE, strlen(REPORT_RULE))) {
+		if (!strncmp(line, REPORT_TITLE, strlen(REPORT_TITLE))) {
 			if (in)
-				fputs(first_line ? "\"\",\"lines\":[]}" : "]}", stdout);
-			in = !in;
-			if (in) {
-				fputs(first ? "{\"title\":" : ",{\"title\":", stdout);
-				first = false;
-				first_line = true;
-			}
-			continue;
-		}
-		if (!in)
-			continue;
-		if (first_line) {
+				fputs("]}", stdout);
+			fputs(first ? "{\"title\":" : ",{\"title\":", stdout);
 			json_str(line);
 			fputs(",\"lines\":[", stdout);
-		} else {
+			json_str(line);
+			in = true;
+			first = false;
+		} else if (!strncmp(line, REPORT_RULE, strlen(REPORT_RULE))) {
+			if (in)
+				fputs("]}", stdout);
+			in = false;
+		} else if (in) {
 			putchar(',');
+			json_str(line);
 		}
-		json_str(line);
-		first_line = false;
 	}
-	/* A report cut short by the end of its buffer. */
 	if (in)
-		fputs(first_line ? "\"\",\"lines\":[]}" : "]}", stdout);
+		fputs("]}", stdout);
 	puts("]");
 	free(text);
 	return EXIT_OK;
@@ -617,6 +645,18 @@ static bool previous(struct dirent **de, int nr, const unsigned long long *val,
 	return true;
 }
 
+/* watch's SECONDS and COUNT, checked before anything is read. */
+static int watch_args(int argc, char **argv, unsigned long long *secs,
+		      unsigned long long *count)
+{
+	if (argc > 0 && parse_arg(argv[0], 1, 86400, secs))
+		return usage_error("watch: SECONDS is a whole number from 1 to 86400, not '%s'",
+				   argv[0]);
+	if (argc > 1 && parse_arg(argv[1], 1, ULLONG_MAX, count))
+		return usage_error("watch: COUNT is a positive whole number, not '%s'", argv[1]);
+	return 0;
+}
+
 /*
  * The counters live: every SECONDS (default 1) those that changed, and by
  * how much; COUNT samples (default: until interrupted, or until slubguard
@@ -631,11 +671,8 @@ static int cmd_watch(const struct cmd *c __maybe_unused, int argc, char **argv)
 	struct timespec ts;
 	bool any;
 
-	if (argc > 0 && parse_arg(argv[0], 1, 86400, &secs))
-		return usage_error("watch: SECONDS is a whole number from 1 to 86400, not '%s'",
-				   argv[0]);
-	if (argc > 1 && parse_arg(argv[1], 1, ULLONG_MAX, &count))
-		return usage_error("watch: COUNT is a positive whole number, not '%s'", argv[1]);
+	if (watch_args(argc, argv, &secs, &count))
+		return EXIT_USAGE;
 	for (n = 0; !count || n < count; n++) {
 		if (n) {
 			ts.tv_sec = (time_t)secs;
@@ -847,6 +884,13 @@ int main(int argc, char **argv)
 		return usage_error("unexpected argument '%s' for '%s'",
 				   pos[cmd->max_args + 1], cmd->name);
 
+	/* A wrong argument is a usage error, whether slubguard is loaded or not. */
+	if (cmd->fn == cmd_watch) {
+		unsigned long long secs, count;
+
+		if (watch_args(npos - 1, pos + 1, &secs, &count))
+			return EXIT_USAGE;
+	}
 	env = getenv(ENV_ROOT);
 	if (env && *env)
 		root = env;

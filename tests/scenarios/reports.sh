@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # /sys/kernel/slubguard/reports holds the last 8 reports in full, as the
-# console printed them, including those report_limit kept off the console;
+# console printed them, including those report_limit kept off the console
+# and one larger than a page (eight timers with their arming stacks);
 # only root reads it (reports hold addresses). slubguardctl prints them, as
 # text or JSON, watches the counters live, and prints JSON for every
 # command. slubguardctl and its man page are where 'make install' put them.
@@ -40,7 +41,7 @@ json_reports() {
 		[ "$(tail -c 4 /tmp/json)" = ']}]' ]
 }
 
-ktap_plan 22
+ktap_plan 27
 expect_eq "slubguardctl installed in /usr/sbin" /usr/sbin/slubguardctl "$(command -v slubguardctl)"
 check "its man page in /usr/share/man/man8" test -s /usr/share/man/man8/slubguardctl.8
 check "the module where modules_install puts it" installed_by_make
@@ -85,6 +86,26 @@ rmmod slubguard
 wait $watcher
 expect_eq "watch stops with status 1 when slubguard is unloaded" 1 $?
 check "and says so" grep -q 'slubguard was unloaded' /tmp/err
+slubguardctl watch 0 2>/dev/null
+expect_eq "watch 0, slubguard unloaded: a usage error all the same, exit 2" 2 $?
+
+# A report over 4 KiB: eight timers, each with the stack that armed it.
+load_slubguard policy=quarantine track_stacks=1 report_limit=0 quarantine_ms=600000
+dmesg_mark
+modprobe sg_many count=1 timers=8
+console_report >/tmp/console
+cp $R /tmp/file
+echo "slubguard-guest: the 8-timer report: $(wc -c </tmp/file) bytes, $(wc -l </tmp/file) lines"
+check "a report of 8 timers with their arming stacks is over 4 KiB" test "$(wc -c </tmp/file)" -gt 4096
+check "kept whole, as the console printed it" cmp /tmp/console /tmp/file
+modprobe sg_seed reuse=0
+rmmod sg_seed
+slubguardctl -j reports >/tmp/json
+expect_eq "-j: the two reports, each under its title" \
+	"sg_many_init sg_seed_exit" \
+	"$(grep -o '"title":"BUG: slubguard: free of armed [a-z_]* in [a-z_]*' /tmp/json | sed 's/.* in //' | tr '\n' ' ' | sed 's/ $//')"
+rmmod sg_many
+check "slubguard unloads" rmmod slubguard
 
 # JSON for every command.
 load_slubguard
