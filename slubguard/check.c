@@ -181,7 +181,7 @@ noinline enum sg_verdict sg_check_free(const struct sg_free *free)
 	/* Filled in first: it reads the timers' expiries before any disarm. */
 	fill_report(&report, free, hits, live);
 	if (report.action == SG_POLICY_QUARANTINE) {
-		report.outcome = sg_quarantine(free, hits, live);
+		report.outcome = sg_quarantine(free, report.culprit, hits, live);
 		if (report.outcome != SG_Q_NO_ROOM)
 			verdict = SG_CALL_SKIP;
 	}

@@ -20,6 +20,7 @@
 
 #include <linux/irq_work.h>
 #include <linux/jiffies.h>
+#include <linux/kallsyms.h>
 #include <linux/kasan.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -43,6 +44,8 @@ bool sg_poison;
  * @obj:	the object
  * @cache:	its slab cache; NULL for memory from the page allocator
  * @size:	its size
+ * @name:	(poisonable) the name of the code that freed it, in sg_names;
+ *		or SG_NO_NAME
  * @waiting:	timers whose running callback must finish before it can leave
  * @how:	enum sg_giveback: how it goes back
  * @poisonable:	to be filled with SG_POISON_BYTE once nothing runs in it
@@ -56,6 +59,7 @@ struct sg_qentry {
 	void *obj;
 	struct kmem_cache *cache;
 	unsigned int size;
+	u8 name;
 	u8 waiting;
 	u8 how;
 	u8 poisonable:1;
@@ -65,6 +69,62 @@ struct sg_qentry {
 	unsigned long since;
 };
 static_assert(sizeof(struct sg_qentry) <= SG_NODE_SIZE);
+
+/*
+ * The names of the code that freed the poisoned objects held, made when
+ * each was held: a write after free is found when the object leaves, and
+ * by then that code may be gone (a module's exit function, its init
+ * section). One name per culprit, shared by its objects, cut at
+ * SG_NAME_LEN; past SG_NAMES culprits held at once, an object has none.
+ */
+#define SG_NAMES	64
+#define SG_NAME_LEN	128
+#define SG_NO_NAME	U8_MAX
+static_assert(SG_NAMES < SG_NO_NAME);
+
+static struct {
+	unsigned long addr[SG_NAMES];
+	unsigned int refs[SG_NAMES];
+	char name[SG_NAMES][SG_NAME_LEN];
+	char made[KSYM_SYMBOL_LEN];
+} sg_names;
+static DEFINE_RAW_SPINLOCK(sg_names_lock);
+
+/* Any context: @culprit's name, shared or made now; SG_NO_NAME if no room. */
+static u8 name_get(unsigned long culprit)
+{
+	unsigned int i, free = SG_NO_NAME;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&sg_names_lock, flags);
+	for (i = 0; i < SG_NAMES; i++) {
+		if (sg_names.refs[i] && sg_names.addr[i] == culprit)
+			break;
+		if (!sg_names.refs[i] && free == SG_NO_NAME)
+			free = i;
+	}
+	if (i == SG_NAMES && free != SG_NO_NAME) {
+		i = free;
+		sg_names.addr[i] = culprit;
+		sprint_symbol(sg_names.made, culprit);
+		strscpy(sg_names.name[i], sg_names.made, SG_NAME_LEN);
+	}
+	if (i < SG_NAMES)
+		sg_names.refs[i]++;
+	raw_spin_unlock_irqrestore(&sg_names_lock, flags);
+	return i < SG_NAMES ? i : SG_NO_NAME;
+}
+
+static void name_put(u8 i)
+{
+	unsigned long flags;
+
+	if (i == SG_NO_NAME)
+		return;
+	raw_spin_lock_irqsave(&sg_names_lock, flags);
+	sg_names.refs[i]--;
+	raw_spin_unlock_irqrestore(&sg_names_lock, flags);
+}
 
 /**
  * struct sg_qwait - a timer of a held object, disarmed in process context
@@ -178,8 +238,10 @@ static void poison_check(const struct sg_qentry *e)
 	}
 	if (changed) {
 		sg_count(SG_STAT_POISON_VIOLATIONS);
-		sg_report_poison(sg_alloc_name(e->obj, e->cache), p, e->size, first, last,
-				 changed);
+		/* Its own name: no one else frees it, nor reuses its slot, meanwhile. */
+		sg_report_poison(e->name != SG_NO_NAME ? sg_names.name[e->name] :
+				 "(not known: " __stringify(SG_NAMES) " other culprits held)",
+				 sg_alloc_name(e->obj, e->cache), p, e->size, first, last, changed);
 	}
 	kasan_enable_current();
 }
@@ -237,6 +299,7 @@ static void release_one(struct sg_qentry *e)
 	trace_quarantine_release(e->obj, e->size, jiffies_to_msecs(jiffies - e->since));
 	if (e->poisoned)
 		poison_check(e);
+	name_put(e->name);
 	sg_quarantine_give_back(e->obj, e->cache, e->size, e->how);
 	sg_node_put(e);
 }
@@ -267,6 +330,7 @@ static void poison(struct sg_qentry *e)
 /**
  * sg_quarantine() - hold a freed object instead of freeing it
  * @free:	the free
+ * @culprit:	the code that freed it, as the report names it
  * @hits:	the armed objects in it, already checked live
  * @nr:		how many
  *
@@ -275,7 +339,7 @@ static void poison(struct sg_qentry *e)
  * Return: what became of the object; on SG_Q_NO_ROOM the caller lets the
  * free go on.
  */
-enum sg_quarantine_result sg_quarantine(const struct sg_free *free,
+enum sg_quarantine_result sg_quarantine(const struct sg_free *free, unsigned long culprit,
 					const struct sg_hit *hits, unsigned int nr)
 {
 	struct sg_qentry *e = sg_node_get();
@@ -310,6 +374,7 @@ enum sg_quarantine_result sg_quarantine(const struct sg_free *free,
 	e->gp_seen = false;
 	e->gp_done = false;
 	e->poisonable = READ_ONCE(sg_poison) && sg_quarantine_poisonable(free);
+	e->name = e->poisonable ? name_get(culprit) : SG_NO_NAME;
 	e->since = jiffies;
 	if (e->poisonable && !nr_waits)
 		poison(e);

@@ -5,6 +5,9 @@
  * The title has a fixed grammar, like KASAN's and KFENCE's, so that tools that
  * bucket kernel crashes by title group slubguard's findings by culprit:
  *	BUG: slubguard: free of armed <kind> in <culprit>
+ *	BUG: slubguard: write after free in <culprit>
+ * The culprit is the code that freed the object; for a write after free
+ * too, since the write is only found when the object leaves the quarantine.
  */
 #define pr_fmt(fmt) "slubguard: " fmt
 
@@ -410,6 +413,7 @@ void sg_report_print(const struct sg_report *r)
 
 /**
  * sg_report_poison() - report a write into a poisoned object in quarantine
+ * @culprit:	the name of the code that freed it (with its timers armed)
  * @cache_name:	where the object came from
  * @obj:	the object
  * @size:	its size
@@ -417,22 +421,24 @@ void sg_report_print(const struct sg_report *r)
  * @last:	offset of the last
  * @changed:	how many bytes changed
  *
- * Found when the object leaves the quarantine, so there is no culprit stack:
- * the offsets, and the bytes written there, say which field was written.
+ * Found when the object leaves the quarantine, so the writer is not known:
+ * the title names the code that freed the object too early, as its first
+ * report did, and the offsets and the bytes written there say which field
+ * was written.
  */
-void sg_report_poison(const char *cache_name, const u8 *obj, size_t size,
-		      size_t first, size_t last, size_t changed)
+void sg_report_poison(const char *culprit, const char *cache_name, const u8 *obj,
+		      size_t size, size_t first, size_t last, size_t changed)
 {
 	int shown = min_t(size_t, last - first + 1, SG_POISON_SHOWN);
 	unsigned long flags;
 	struct sg_out o;
 
-	trace_write_after_free(obj, size, cache_name, first, last, changed);
+	trace_write_after_free(culprit, obj, size, cache_name, first, last, changed);
 	raw_spin_lock_irqsave(&sg_report_lock, flags);
 	out_start(&o, report_allowed(&sg_poison_window, false));
-	out(&o, true, "BUG: slubguard: write after free in %s\n", cache_name);
-	out(&o, false, "%zu byte%s changed in a quarantined %zu-byte object, at offsets %zu to %zu\n",
-	    changed, changed == 1 ? "" : "s", size, first, last);
+	out(&o, true, "BUG: slubguard: write after free in %s\n", culprit);
+	out(&o, false, "%zu byte%s changed in a quarantined %zu-byte object from %s, at offsets %zu to %zu\n",
+	    changed, changed == 1 ? "" : "s", size, cache_name, first, last);
 	out(&o, false, "first changed byte: offset %zu is 0x%02x, poison is 0x%02x\n",
 	    first, obj[first], SG_POISON_BYTE);
 	out(&o, false, "bytes %zu to %zu: %*ph%s\n", first, first + shown - 1, shown,

@@ -587,7 +587,7 @@ enum sg_quarantine_result {
 #define SG_QUARANTINE_MS_MAX	3600000		/* an hour */
 #define SG_POISON_BYTE		0x6b		/* as the kernel's POISON_FREE */
 
-enum sg_quarantine_result sg_quarantine(const struct sg_free *free,
+enum sg_quarantine_result sg_quarantine(const struct sg_free *free, unsigned long culprit,
 					const struct sg_hit *hits, unsigned int nr);
 DECLARE_PER_CPU(const void *, sg_releasing);
 extern const void *sg_releasing_slow;
@@ -666,8 +666,8 @@ void sg_report_fill_context(struct sg_report *r);
 #define SG_REPORTS_SPACE	32768	/* all kept reports */
 ssize_t sg_report_read(char *buf, loff_t off, size_t count);
 void sg_report_print(const struct sg_report *r);
-void sg_report_poison(const char *cache_name, const u8 *obj, size_t size,
-		      size_t first, size_t last, size_t changed);
+void sg_report_poison(const char *culprit, const char *cache_name, const u8 *obj,
+		      size_t size, size_t first, size_t last, size_t changed);
 
 /* sysfs/sysfs.c */
 int sg_sysfs_init(void);

@@ -74,12 +74,13 @@ TRACE_EVENT(armed_free,
 
 TRACE_EVENT(write_after_free,
 
-	TP_PROTO(const void *obj, size_t size, const char *cache, size_t first,
-		 size_t last, size_t changed),
+	TP_PROTO(const char *culprit, const void *obj, size_t size, const char *cache,
+		 size_t first, size_t last, size_t changed),
 
-	TP_ARGS(obj, size, cache, first, last, changed),
+	TP_ARGS(culprit, obj, size, cache, first, last, changed),
 
 	TP_STRUCT__entry(
+		__string(culprit,	culprit)
 		__field(const void *,	obj)
 		__field(size_t,		size)
 		__string(cache,		cache)
@@ -89,6 +90,7 @@ TRACE_EVENT(write_after_free,
 	),
 
 	TP_fast_assign(
+		sg_assign_str(culprit, culprit);
 		__entry->obj = obj;
 		__entry->size = size;
 		sg_assign_str(cache, cache);
@@ -97,9 +99,9 @@ TRACE_EVENT(write_after_free,
 		__entry->changed = changed;
 	),
 
-	TP_printk("obj=%p size=%zu cache=%s first=%zu last=%zu changed=%zu",
-		  __entry->obj, __entry->size, __get_str(cache), __entry->first,
-		  __entry->last, __entry->changed)
+	TP_printk("culprit=%s obj=%p size=%zu cache=%s first=%zu last=%zu changed=%zu",
+		  __get_str(culprit), __entry->obj, __entry->size, __get_str(cache),
+		  __entry->first, __entry->last, __entry->changed)
 );
 
 TRACE_EVENT(quarantine_release,

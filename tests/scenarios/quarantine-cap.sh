@@ -9,12 +9,12 @@
 #@ cmdline: slab_nomerge
 #@ expect: ^BUG: slubguard: free of armed timer_list in sg_many_init\+
 #@ expect: ^slubguard: kmem_cache_free\([0-9a-f]+\) of a 1024-byte object from cache sg_many_obj, holding 1 armed timer:$
-#@ expect: ^BUG: slubguard: write after free in sg_many_obj$
-#@ expect: ^slubguard: 1 byte changed in a quarantined 1024-byte object, at offsets 64 to 64$
+#@ expect: ^BUG: slubguard: write after free in sg_many_init\+
+#@ expect: ^slubguard: 1 byte changed in a quarantined 1024-byte object from sg_many_obj, at offsets 64 to 64$
 #@ expect: ^slubguard: action: quarantine: timers disarmed, object held; not poisoned: its cache has a constructor or is SLAB_TYPESAFE_BY_RCU$
 #@ reject: still has objects|Objects remaining
 #@ allow: ^BUG: slubguard: free of armed timer_list in sg_(many_init|cache_timer_exit)\+
-#@ allow: ^BUG: slubguard: write after free in sg_many_obj$
+#@ allow: ^BUG: slubguard: write after free in sg_many_init\+
 
 # balanced: quarantined == released + held, and bytes == 1024 * held
 balanced() {

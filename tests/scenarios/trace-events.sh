@@ -9,7 +9,7 @@
 #@ cmdline: slab_nomerge
 #@ allow: ^BUG: slubguard: free of armed hrtimer in sg_seed_exit\+
 #@ allow: ^BUG: slubguard: free of armed timer_list in (sg_uaf_write_exit|sg_many_init)\+
-#@ allow: ^BUG: slubguard: write after free in kmalloc-128$
+#@ allow: ^BUG: slubguard: write after free in sg_uaf_write_exit\+
 #@ debug-expect: ^ODEBUG: free active \(active state 0\) object type: hrtimer hint: sg_seed_poll\+
 #@ debug-expect: ^BUG: KASAN: use-after-free in hrtimer_active\+
 #@ debug-allow: ^ODEBUG: free active \(active state 0\) object type: timer_list hint: (sg_uaf_watchdog|sg_many_timer)\+
@@ -59,8 +59,8 @@ load_traced policy=quarantine poison=1 quarantine_ms=500
 modprobe sg_uaf_write
 rmmod sg_uaf_write
 wait_stat released 1
-check "write_after_free: 4 bytes at offset 40 of kmalloc-128" \
-	sh -c "grep -q ' write_after_free: obj=[0-9a-f]* size=128 cache=kmalloc-128 first=40 last=43 changed=4$' $T/trace"
+check "write_after_free: the culprit, 4 bytes at offset 40 of kmalloc-128" \
+	sh -c "grep -q ' write_after_free: culprit=sg_uaf_write_exit+0x[0-9a-f]*/0x[0-9a-f]* \\[sg_uaf_write\\] obj=[0-9a-f]* size=128 cache=kmalloc-128 first=40 last=43 changed=4$' $T/trace"
 check "quarantine_release: held at least quarantine_ms" \
 	sh -c "sed -n 's/.* quarantine_release: obj=[0-9a-f]* size=128 held_ms=\([0-9]*\)$/\1/p' $T/trace | awk '\$1 >= 500 { ok = 1 } END { exit !ok }'"
 rmmod slubguard
