@@ -71,11 +71,11 @@ renice -n -20 -p $$ >/dev/null
 flipper=$!
 
 # The counters of one moment, in one read: "armed_frees suppressed
-# track_failures hooks_missed quarantined stale_skipped".
+# track_failures hooks_missed quarantined stale_skipped repeat_hits".
 counters() {
 	(cd /sys/kernel/slubguard/stats &&
 		cat armed_frees reports_suppressed track_failures hooks_missed quarantined \
-			stale_skipped) | tr '\n' ' '
+			stale_skipped repeat_hits) | tr '\n' ' '
 }
 
 # The kernel log from mark $1 to the next.
@@ -116,9 +116,9 @@ kill $flipper
 wait
 
 made_all=0 got_all=0 wrong=0 twice=0 lost=0 gave_back=0 dropped=0
-while read -r p made got suppressed failures missed quarantined stale; do
+while read -r p made got suppressed failures missed quarantined stale repeats; do
 	printed=$(grep -c '^BUG: slubguard: free of armed' "/tmp/period.$p.log")
-	echo "slubguard-guest: period $p: bad frees $made, armed_frees $got, printed $printed, suppressed $suppressed, track_failures $failures, hooks_missed $missed, quarantined $quarantined, stale_skipped $stale"
+	echo "slubguard-guest: period $p: bad frees $made, armed_frees $got, printed $printed, suppressed $suppressed, track_failures $failures, hooks_missed $missed, quarantined $quarantined, stale_skipped $stale, repeat_hits $repeats"
 	[ "$got" = "$made" ] || wrong=$((wrong + 1))
 	dropped=$((dropped + missed))
 	[ $((printed + suppressed)) = "$got" ] || twice=$((twice + 1))
