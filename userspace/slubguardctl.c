@@ -792,9 +792,16 @@ static void usage(FILE *f)
 
 	fprintf(f, "Usage: " PROG " [OPTIONS] COMMAND [ARGS]\n\n"
 		"Query and control the slubguard kernel module.\n\nCommands:\n");
-	for (c = cmds; c < cmds + ARRAY_SIZE(cmds); c++)
-		fprintf(f, "  %s %-*s%s\n", c->name, (int)(15 - strlen(c->name)),
-			c->args ? c->args : "", c->help);
+	for (c = cmds; c < cmds + ARRAY_SIZE(cmds); c++) {
+		const char *args = c->args ? c->args : "";
+
+		/* Past the column: the help on a line of its own. */
+		if (strlen(c->name) + strlen(args) >= 15)
+			fprintf(f, "  %s %s\n%18s%s\n", c->name, args, "", c->help);
+		else
+			fprintf(f, "  %s %-*s%s\n", c->name, (int)(15 - strlen(c->name)), args,
+				c->help);
+	}
 	fprintf(f, "\nOptions:\n"
 		"  -j, --json      print JSON, for every command (watch: an object a line)\n"
 		"  -h, --help      show this help and exit\n"
