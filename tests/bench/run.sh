@@ -16,9 +16,13 @@
 #
 # --cmdline adds kernel arguments to the guest's (no_debug_objects, for the
 # debug kernel: series debug, x86_64).
+#
+# x86_64 guests keep CMPXCHG16B here (SG_CX16, tests/lib/boot.sh): the
+# allocator measured is the one x86_64 CPUs run.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+export SG_CX16=1
 cache=${SG_CACHE:-$top/.cache}
 arches=() series=() rounds= clock=icount cmdline=
 while (($#)); do

@@ -25,9 +25,26 @@ shift 5
 # and once a stress period lost 11 of its 51 bad frees with that check
 # passed. Single-threaded TCG showed neither, and runs stress faster on a
 # 2-core host (Documentation/slubguard.rst, Testing).
+#
+# x86_64 guests have no CMPXCHG16B (cx16=off). QEMU 7.2's helper for it
+# computes the old flags with the condition-code operation last stored in
+# the CPU state, which the translator does not update before the call (no
+# gen_update_cc_op()): in a block entered by an interrupt's return, that is
+# "EFLAGS", while the instructions before the CMPXCHG16B in the block have
+# left one of their operands where EFLAGS would be. The helper writes that
+# value into the flags: DF, TF and reserved bits set in kernel code, then
+# memcpy() copying backwards, a double fault, a debug trap. A QEMU built to
+# check every flags value it computes saw it in 8 of 60 guests of 6.12
+# x86_64 stress (7 of them failed); both looked at were CMPXCHG16Bs of
+# SLUB's allocation fast path. Without the instruction the kernel uses its
+# own emulation (this_cpu_cmpxchg16b_emu) and its slab locks. make bench
+# keeps it (SG_CX16=1): it measures the allocator x86_64 CPUs run; a guest
+# the bug hit would most likely crash (DF and TF set), not measure wrong.
 case "$arch" in
 x86_64)
-	qemu=(qemu-system-x86_64 -machine q35 -accel tcg,thread=single -cpu max)
+	cpu=max,cx16=off
+	[ "${SG_CX16:-0}" = 1 ] && cpu=max
+	qemu=(qemu-system-x86_64 -machine q35 -accel tcg,thread=single -cpu "$cpu")
 	console=ttyS0
 	;;
 arm64)
