@@ -179,14 +179,32 @@ static struct sg_quarantine {
 	.destroys	= LIST_HEAD_INIT(sg_q.destroys),
 };
 
-/* The object this CPU is giving back right now: the hooks let it pass. */
+/*
+ * The object this CPU is giving back right now: the hooks let it pass. Set
+ * with interrupts off: SLUB hands out the object freed last first, and an
+ * interrupt that took the slot back and freed it with a timer armed would
+ * otherwise find it marked and go unchecked.
+ */
 DEFINE_PER_CPU(const void *, sg_releasing);
 /*
  * What the release work gives back where it may sleep (a vmalloc area, a
- * cache it destroys), so not per-CPU: set under sg_release_mutex.
+ * cache it destroys), so not per-CPU: set under sg_release_mutex, and only
+ * that task's calls match it (another CPU may be handed the same address as
+ * soon as it is given back).
  */
 const void *sg_releasing_slow;
+struct task_struct *sg_releasing_task;
 static DEFINE_MUTEX(sg_release_mutex);
+
+/* Under sg_release_mutex: what this task gives back where it may sleep. */
+static void releasing_slow(const void *ptr)
+{
+	if (ptr)
+		WRITE_ONCE(sg_releasing_task, current);
+	WRITE_ONCE(sg_releasing_slow, ptr);
+	if (!ptr)
+		WRITE_ONCE(sg_releasing_task, NULL);
+}
 
 static void release_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(sg_release_work, release_fn);
@@ -262,12 +280,13 @@ void sg_quarantine_give_back(const void *obj, struct kmem_cache *cache, size_t s
 			     enum sg_giveback how)
 {
 	bool may_sleep = is_vmalloc_addr(obj);
+	unsigned long flags = 0;
 
 	if (may_sleep) {
 		lockdep_assert_held(&sg_release_mutex);
-		WRITE_ONCE(sg_releasing_slow, obj);
+		releasing_slow(obj);
 	} else {
-		preempt_disable();
+		local_irq_save(flags);
 		this_cpu_write(sg_releasing, obj);
 	}
 	switch (how) {
@@ -286,10 +305,10 @@ void sg_quarantine_give_back(const void *obj, struct kmem_cache *cache, size_t s
 		break;
 	}
 	if (may_sleep) {
-		WRITE_ONCE(sg_releasing_slow, NULL);
+		releasing_slow(NULL);
 	} else {
 		this_cpu_write(sg_releasing, NULL);
-		preempt_enable();
+		local_irq_restore(flags);
 	}
 }
 
@@ -504,9 +523,9 @@ static void finish_destroys(void)
 			raw_spin_unlock_irqrestore(&sg_q.lock, flags);
 			continue;
 		}
-		WRITE_ONCE(sg_releasing_slow, d->cache);
+		releasing_slow(d->cache);
 		kmem_cache_destroy(d->cache);
-		WRITE_ONCE(sg_releasing_slow, NULL);
+		releasing_slow(NULL);
 		sg_node_put(d);
 	}
 }

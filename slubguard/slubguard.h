@@ -16,6 +16,8 @@
 #include <linux/percpu.h>
 #include <linux/jump_label.h>
 
+#include <asm/current.h>
+
 struct kmem_cache;
 struct pt_regs;
 struct timer_list;
@@ -591,6 +593,7 @@ enum sg_quarantine_result sg_quarantine(const struct sg_free *free, unsigned lon
 					const struct sg_hit *hits, unsigned int nr);
 DECLARE_PER_CPU(const void *, sg_releasing);
 extern const void *sg_releasing_slow;
+extern struct task_struct *sg_releasing_task;
 
 /**
  * sg_quarantine_releasing() - is @ptr being given back by the quarantine?
@@ -600,7 +603,8 @@ extern const void *sg_releasing_slow;
  */
 static inline bool sg_quarantine_releasing(const void *ptr)
 {
-	return this_cpu_read(sg_releasing) == ptr || READ_ONCE(sg_releasing_slow) == ptr;
+	return this_cpu_read(sg_releasing) == ptr ||
+	       (READ_ONCE(sg_releasing_slow) == ptr && READ_ONCE(sg_releasing_task) == current);
 }
 bool sg_quarantine_poisonable(const struct sg_free *free);
 void sg_quarantine_give_back(const void *obj, struct kmem_cache *cache, size_t size,
