@@ -8,6 +8,31 @@
 #define SLUBGUARD_COMPAT_H
 
 #include <linux/version.h>
+
+/*
+ * Direct trampolines for the two hottest hooks (direct_<arch>.S): ftrace
+ * calls them from the function's site in place of its own trampoline.
+ * x86_64 has direct calls from 5.11, arm64 from 6.5 (where a module out of
+ * a BL's reach is branched to through ftrace_caller, a few instructions
+ * more); arm64 6.1 has none.
+ */
+#if defined(CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS) && \
+	defined(CONFIG_DYNAMIC_FTRACE_WITH_ARGS)
+#define SG_HAVE_FTRACE_DIRECT 1
+#else
+#define SG_HAVE_FTRACE_DIRECT 0
+#endif
+
+#ifdef __ASSEMBLY__
+
+/* Call depth tracking (a retbleed mitigation) came in 6.2. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+.macro CALL_DEPTH_ACCOUNT
+.endm
+#endif
+
+#else /* !__ASSEMBLY__ */
+
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/stackdepot.h>
@@ -131,6 +156,35 @@ static inline void sg_fregs_set_ip(struct ftrace_regs *fregs, unsigned long ip)
 }
 #else
 #define SG_HAVE_FTRACE 0
+#endif
+
+/*
+ * One ops per direct trampoline. The _multi calls lost their suffix in 6.5,
+ * when the single-function ones went; unregistering then learnt to free the
+ * filter, which the backend does itself.
+ */
+#if SG_HAVE_FTRACE_DIRECT
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+static inline int sg_register_direct(struct ftrace_ops *ops, unsigned long addr)
+{
+	return register_ftrace_direct(ops, addr);
+}
+
+static inline int sg_unregister_direct(struct ftrace_ops *ops, unsigned long addr)
+{
+	return unregister_ftrace_direct(ops, addr, false);
+}
+#else
+static inline int sg_register_direct(struct ftrace_ops *ops, unsigned long addr)
+{
+	return register_ftrace_direct_multi(ops, addr);
+}
+
+static inline int sg_unregister_direct(struct ftrace_ops *ops, unsigned long addr)
+{
+	return unregister_ftrace_direct_multi(ops, addr);
+}
+#endif
 #endif
 
 /*
@@ -304,5 +358,7 @@ static inline unsigned long sg_kprobe_function(unsigned long addr)
 
 unsigned long sg_lookup_name(const char *name);
 int sg_compat_init(void);
+
+#endif /* __ASSEMBLY__ */
 
 #endif /* SLUBGUARD_COMPAT_H */

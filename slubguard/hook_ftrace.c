@@ -11,6 +11,11 @@
  * A function that another ftrace user diverts already (a livepatch) cannot
  * be in an ops that may divert (FTRACE_OPS_FL_IPMODIFY): it goes into a
  * second ops, without, and is hooked for reports only.
+ *
+ * Where the kernel has direct calls, kfree() and kmem_cache_free() are in
+ * neither: each has an ops whose site calls its direct trampoline
+ * (direct_<arch>.S), which saves and does far less than ftrace's shared
+ * trampoline on every free.
  */
 #define pr_fmt(fmt) "slubguard: " fmt
 
@@ -22,12 +27,12 @@
 
 #if SG_HAVE_FTRACE
 
-enum { SG_OPS_DIVERT, SG_OPS_PLAIN, SG_NR_OPS };
+enum { SG_OPS_DIVERT, SG_OPS_PLAIN, SG_NR_OPS, SG_OPS_DIRECT = SG_NR_OPS };
 
 /**
  * struct sg_ftrace_slot - the ftrace side of one hook
  * @in:		its function is in the filter of an ops
- * @ops:	which (SG_OPS_*)
+ * @ops:	which (SG_OPS_*; SG_OPS_DIRECT: its own, with a direct trampoline)
  */
 struct sg_ftrace_slot {
 	bool in;
@@ -98,15 +103,94 @@ static void mark(struct sg_hook *hook, unsigned int o)
 {
 	slot_of(hook)->in = true;
 	slot_of(hook)->ops = o;
-	WRITE_ONCE(hook->can_skip, o == SG_OPS_DIVERT);
+	WRITE_ONCE(hook->can_skip, o == SG_OPS_DIVERT || o == SG_OPS_DIRECT);
+	WRITE_ONCE(hook->direct, o == SG_OPS_DIRECT);
 }
+
+#if SG_HAVE_FTRACE_DIRECT
+/*
+ * kfree() and kmem_cache_free() each get an ops of their own that calls
+ * their direct trampoline. A function takes one direct trampoline at most:
+ * where another is there already (a BPF program attached to it), the hook
+ * goes into the ops list as any other.
+ */
+static struct ftrace_ops sg_direct_ops[2];
+
+static unsigned long direct_tramp(const struct sg_hook *hook, unsigned int *d)
+{
+	if (hook == &sg_hooks[SG_HOOK_KFREE]) {
+		*d = 0;
+		return (unsigned long)sg_direct_kfree;
+	}
+	if (hook == &sg_hooks[SG_HOOK_KMEM_CACHE_FREE]) {
+		*d = 1;
+		return (unsigned long)sg_direct_kmem_cache_free;
+	}
+	return 0;
+}
+
+/* Return: true if @hook is now called through its direct trampoline. */
+static bool direct_add(struct sg_hook *hook)
+{
+	unsigned long tramp;
+	struct ftrace_ops *ops;
+	unsigned int d;
+	int ret;
+
+	tramp = direct_tramp(hook, &d);
+	if (!tramp)
+		return false;
+	ops = &sg_direct_ops[d];
+	memset(ops, 0, sizeof(*ops));
+	ret = ftrace_set_filter_ip(ops, (unsigned long)hook->fn, 0, 1);
+	if (!ret)
+		ret = sg_register_direct(ops, tramp);
+	if (ret) {
+		ftrace_free_filter(ops);
+		pr_info("ftrace: no direct call for %s (%d): through ftrace's trampoline\n",
+			hook->symbol, ret);
+		return false;
+	}
+	mark(hook, SG_OPS_DIRECT);
+	return true;
+}
+
+/* Like ops_remove(): 1 once ftrace has waited for the trampoline's users. */
+static int direct_remove(struct sg_hook *hook)
+{
+	unsigned long tramp;
+	unsigned int d;
+	int ret;
+
+	tramp = direct_tramp(hook, &d);
+	ret = sg_unregister_direct(&sg_direct_ops[d], tramp);
+	if (ret) {
+		pr_warn("ftrace: cannot unpatch %s (%d); its direct call stays\n",
+			hook->symbol, ret);
+		return ret;
+	}
+	ftrace_free_filter(&sg_direct_ops[d]);
+	return 1;
+}
+#else
+static bool direct_add(struct sg_hook *hook)
+{
+	return false;
+}
+
+static int direct_remove(struct sg_hook *hook)
+{
+	return -EINVAL;
+}
+#endif
 
 static void ftrace_detach(struct sg_hook *const *hooks, unsigned int nr);
 
 /*
- * All at once into the ops that diverts; if another ftrace user diverts one
- * of them (-EBUSY), one by one, each that is diverted already into the
- * other ops. A function still in a filter (its removal failed) is there.
+ * Each that has a direct trampoline into its own ops; the others all at
+ * once into the ops that diverts, or if another ftrace user diverts one of
+ * them (-EBUSY), one by one, each that is diverted already into the other
+ * ops. A function still in a filter (its removal failed) is there.
  */
 static int ftrace_attach(struct sg_hook *const *hooks, unsigned int nr)
 {
@@ -115,7 +199,7 @@ static int ftrace_attach(struct sg_hook *const *hooks, unsigned int nr)
 	int ret;
 
 	for (i = 0; i < nr; i++)
-		if (!slot_of(hooks[i])->in)
+		if (!slot_of(hooks[i])->in && !direct_add(hooks[i]))
 			ips[n++] = (unsigned long)hooks[i]->fn;
 	if (!n)
 		return 0;
@@ -126,8 +210,10 @@ static int ftrace_attach(struct sg_hook *const *hooks, unsigned int nr)
 				mark(hooks[i], SG_OPS_DIVERT);
 		return 0;
 	}
-	if (ret != -EBUSY)
+	if (ret != -EBUSY) {
+		ftrace_detach(hooks, nr);
 		return ret;
+	}
 
 	for (i = 0; i < nr; i++) {
 		struct sg_hook *h = hooks[i];
@@ -146,7 +232,7 @@ static int ftrace_attach(struct sg_hook *const *hooks, unsigned int nr)
 			ret = ops_add(SG_OPS_PLAIN, &ip, 1);
 		}
 		if (ret) {
-			ftrace_detach(hooks, i);
+			ftrace_detach(hooks, nr);
 			return ret;
 		}
 		mark(h, SG_OPS_PLAIN);
@@ -171,8 +257,14 @@ static void ftrace_detach(struct sg_hook *const *hooks, unsigned int nr)
 	for (i = 0; i < nr; i++) {
 		struct sg_ftrace_slot *slot = slot_of(hooks[i]);
 
-		if (slot->in)
-			ips[slot->ops][n[slot->ops]++] = (unsigned long)hooks[i]->fn;
+		if (!slot->in)
+			continue;
+		if (slot->ops == SG_OPS_DIRECT) {
+			if (direct_remove(hooks[i]) > 0)
+				slot->in = false;
+			continue;
+		}
+		ips[slot->ops][n[slot->ops]++] = (unsigned long)hooks[i]->fn;
 	}
 	for (o = 0; o < SG_NR_OPS; o++) {
 		if (!n[o])

@@ -543,6 +543,62 @@ void sg_ftrace_handler(unsigned long ip, unsigned long parent_ip,
 }
 #endif
 
+#if SG_HAVE_FTRACE_DIRECT
+/* A free the filter did not clear, for a direct trampoline. */
+static __always_inline bool direct_slow(const struct sg_hook *hook, unsigned long caller,
+					unsigned long arg0, unsigned long arg1)
+{
+	/* Not live: a call that reached the trampoline as it was detached. */
+	if (unlikely(!READ_ONCE(hook->live)))
+		return false;
+	return hook_run(hook, (unsigned long)hook->fn, caller, arg0, arg1, 0) == SG_CALL_SKIP &&
+	       hook->can_skip;
+}
+
+static noinline bool direct_kfree_slow(const void *obj, unsigned long caller)
+{
+	return direct_slow(&sg_hooks[SG_HOOK_KFREE], caller, (unsigned long)obj, 0);
+}
+
+static noinline bool direct_kmem_cache_free_slow(struct kmem_cache *s, const void *obj,
+						 unsigned long caller)
+{
+	return direct_slow(&sg_hooks[SG_HOOK_KMEM_CACHE_FREE], caller, (unsigned long)s,
+			   (unsigned long)obj);
+}
+
+/**
+ * sg_direct_kfree_check() - kfree()'s hook, from its direct trampoline
+ * @obj:	kfree()'s argument
+ * @caller:	kfree()'s return address
+ *
+ * Return: true to make the call return at once (the quarantine keeps @obj).
+ */
+bool sg_direct_kfree_check(const void *obj, unsigned long caller)
+{
+	if (likely(clean_free(&sg_hooks[SG_HOOK_KFREE], (unsigned long)obj, 0)))
+		return false;
+	return direct_kfree_slow(obj, caller);
+}
+
+/**
+ * sg_direct_kmem_cache_free_check() - kmem_cache_free()'s, the same way
+ * @s:		its cache
+ * @obj:	its object
+ * @caller:	its return address
+ *
+ * Return: true to make the call return at once.
+ */
+bool sg_direct_kmem_cache_free_check(struct kmem_cache *s, const void *obj,
+				     unsigned long caller)
+{
+	if (likely(clean_free(&sg_hooks[SG_HOOK_KMEM_CACHE_FREE], (unsigned long)s,
+			      (unsigned long)obj)))
+		return false;
+	return direct_kmem_cache_free_slow(s, obj, caller);
+}
+#endif
+
 /**
  * sg_hooks_find_funcs() - learn where the freeing wrappers lie, at load
  */

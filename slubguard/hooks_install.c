@@ -48,6 +48,7 @@ unsigned int sg_hooks_live(void)
  *
  * "<function> <backend> live divert": hooked, and able to hold an object
  * (quarantine); "... live nodivert": hooked, reports only; "<function> off".
+ * A function called through a direct trampoline has " direct" after.
  *
  * Return: the length written.
  */
@@ -63,8 +64,9 @@ int sg_hooks_show(char *buf)
 		if (!READ_ONCE(h->live))
 			len += sysfs_emit_at(buf, len, "%s off\n", h->symbol);
 		else
-			len += sysfs_emit_at(buf, len, "%s %s live %s\n", h->symbol, backend,
-					     READ_ONCE(h->can_skip) ? "divert" : "nodivert");
+			len += sysfs_emit_at(buf, len, "%s %s live %s%s\n", h->symbol, backend,
+					     READ_ONCE(h->can_skip) ? "divert" : "nodivert",
+					     READ_ONCE(h->direct) ? " direct" : "");
 	}
 	return len;
 }
@@ -104,6 +106,7 @@ static int attach(const struct sg_backend *backend, unsigned long mask)
 		if (!(mask & BIT(i)) || h->live)
 			continue;
 		WRITE_ONCE(h->can_skip, false);
+		WRITE_ONCE(h->direct, false);
 		WRITE_ONCE(h->live, true);
 		set[nr++] = h;
 	}

@@ -447,6 +447,8 @@ struct sg_call {
  *		backend attaches it to just before its backend detaches it
  * @can_skip:	set if the backend could honour SG_CALL_SKIP for it when it
  *		was last installed
+ * @direct:	set if it was then called through a direct trampoline (the
+ *		ftrace backend, kfree() and kmem_cache_free())
  * @slot:	the backend's state for it
  */
 struct sg_hook {
@@ -457,6 +459,7 @@ struct sg_hook {
 	bool always;
 	bool live;
 	bool can_skip;
+	bool direct;
 	void *slot;
 };
 
@@ -504,6 +507,12 @@ struct ftrace_ops;
 struct ftrace_regs;
 void sg_ftrace_handler(unsigned long ip, unsigned long parent_ip,
 		       struct ftrace_ops *ops, struct ftrace_regs *fregs);
+/* The direct trampolines (direct_x86_64.S) and their C half. */
+void sg_direct_kfree(void);
+void sg_direct_kmem_cache_free(void);
+bool sg_direct_kfree_check(const void *obj, unsigned long caller);
+bool sg_direct_kmem_cache_free_check(struct kmem_cache *s, const void *obj,
+				     unsigned long caller);
 int sg_hooks_init(const struct sg_backend *backend, bool enabled);
 void sg_hooks_find_funcs(void);
 void sg_hooks_exit(void);
