@@ -113,7 +113,7 @@ done
 
 run_one() {
 	local s=$1 a=$2 name=$3 b=$4 r=$5
-	local envf scenario log status verdict extra timeout smp tag initramfs
+	local envf scenario log status verdict extra timeout smp tag initramfs direct
 	envf=$cache/kernels/$s-$a/env
 	# shellcheck disable=SC1090
 	. "$envf"
@@ -134,8 +134,12 @@ run_one() {
 	log=$out/$s-$a-$name-$b-$r.log
 	initramfs=$cache/build/$s-$a/initramfs.cpio.gz
 	grep -q '^#@ initramfs: dkms' "$scenario" && initramfs=$cache/build/$s-$a/initramfs-dkms.cpio.gz
+	# Whether ftrace can call slubguard's direct trampolines (compat.h).
+	direct=$(grep -cE '^CONFIG_DYNAMIC_FTRACE_WITH_(DIRECT_CALLS|ARGS)=y' "$SG_KDIR/.config")
+	[ "$direct" = 2 ] && direct=1 || direct=0
 	status=$(SG_SMP=${smp:-2} bash "$top/tests/lib/boot.sh" "$a" "$SG_KERNEL" \
-		"$initramfs" "$log" "$timeout" sg.scenario="$name" sg.backend="$b" $extra)
+		"$initramfs" "$log" "$timeout" sg.scenario="$name" sg.backend="$b" \
+		sg.direct="$direct" $extra)
 	verdict=$(python3 "$top/tests/lib/oracle.py" "$scenario" "$log" "$status" "$s")
 	echo "$s $a $name $b $r $verdict" >"$log.result"
 	case "$verdict" in

@@ -285,7 +285,7 @@ static int read_stats(struct dirent **de, int nr, unsigned long long *val)
 
 /*
  * After the counters: the backend, and each hooked function with its state
- * ("hook kfree ftrace live divert"); in JSON, "backend" and a "hooks" object.
+ * ("hook kfree ftrace live divert direct"); in JSON, "backend" and a "hooks" object.
  */
 static int print_hooks(bool first)
 {
@@ -828,8 +828,9 @@ static void usage(FILE *f)
 		"  stack_failures    arming stacks not saved (track_stacks=1)\n"
 		"  hooks_live        free-path functions hooked (now)\n"
 		"  hooks_missed      frees the backend did not hand over (coverage lost)\n"
-		"  hook F B live divert|nodivert   F hooked by backend B; divert: can\n"
-		"                    hold an object (quarantine); nodivert: reports only\n"
+		"  hook F B live divert|nodivert [direct]  F hooked by backend B;\n"
+		"                    divert: can hold an object (quarantine); nodivert:\n"
+		"                    reports only; direct: through slubguard's own trampoline\n"
 		"\nOptions may appear before or after COMMAND; use '--' before an\n"
 		"argument that starts with '-'.\n"
 		"\nEnvironment:\n"
