@@ -11,10 +11,15 @@
  * On entry (a BL from the site, or ftrace_caller's branch when the module
  * lies out of a BL's reach or another ftrace user traces the function too)
  * x9 holds the freeing function's return address into its caller and x30
- * the return into the function, after its site. As ftrace_caller does, two
- * frame records are made, the site's above this one, so that an unwinder
- * sees the caller. The C half returns true to make the call return at once:
- * then this returns straight to the caller.
+ * the return into the function, after its site.
+ *
+ * The fast path's C half, which keeps no frame, says whether the free
+ * surely holds nothing. If not, the slow path's is called with two frame
+ * records, the site's above this one, as ftrace_caller makes them, so that
+ * a report's stack names the caller; it returns true to make the call
+ * return at once: then this returns straight to the caller. (A stack taken
+ * by an interrupt during the fast path misses the caller, as one taken at
+ * the start of ftrace_caller does.)
  */
 #include <linux/linkage.h>
 #include <asm/assembler.h>
@@ -23,51 +28,78 @@
 
 #if SG_HAVE_FTRACE_DIRECT
 
+/*
+ * The fast path saves 32 bytes: x9 and x30 at 0, the freeing function's
+ * arguments at 16. The slow path puts the two frame records below them.
+ */
+
 /* void kfree(const void *obj) */
 SYM_CODE_START(sg_direct_kfree)
 	bti	c
-	sub	sp, sp, #48
+	stp	x9, x30, [sp, #-32]!
+	str	x0, [sp, #16]
+	bl	sg_direct_kfree_maybe
+	cbnz	w0, 1f
+	ldr	x0, [sp, #16]
+	ldp	x9, x30, [sp], #32
+	mov	x10, x30
+	mov	x30, x9
+	ret	x10
+
+1:	sub	sp, sp, #32
+	ldp	x9, x30, [sp, #32]
 	stp	x29, x9, [sp, #16]	/* the site's frame record */
 	add	x29, sp, #16
 	stp	x29, x30, [sp]		/* this one's */
 	mov	x29, sp
-	str	x0, [sp, #32]
+	ldr	x0, [sp, #48]
 	mov	x1, x9			/* kfree()'s caller */
-	bl	sg_direct_kfree_check
+	bl	sg_direct_kfree_slow
 	mov	w10, w0
-	ldr	x0, [sp, #32]
-	ldr	x30, [sp, #8]
-	ldp	x29, x9, [sp, #16]
-	add	sp, sp, #48
-	cbnz	w10, 1f
+	ldr	x29, [sp, #16]
+	add	sp, sp, #32
+	ldr	x0, [sp, #16]
+	ldp	x9, x30, [sp], #32
+	cbnz	w10, 2f
 	mov	x10, x30
 	mov	x30, x9
 	ret	x10
-1:	mov	x30, x9
+2:	mov	x30, x9			/* diverted: straight back to the caller */
 	ret
 SYM_CODE_END(sg_direct_kfree)
 
 /* void kmem_cache_free(struct kmem_cache *s, void *obj) */
 SYM_CODE_START(sg_direct_kmem_cache_free)
 	bti	c
-	sub	sp, sp, #48
+	stp	x9, x30, [sp, #-32]!
+	stp	x0, x1, [sp, #16]
+	bl	sg_direct_kmem_cache_free_maybe
+	cbnz	w0, 1f
+	ldp	x0, x1, [sp, #16]
+	ldp	x9, x30, [sp], #32
+	mov	x10, x30
+	mov	x30, x9
+	ret	x10
+
+1:	sub	sp, sp, #32
+	ldp	x9, x30, [sp, #32]
 	stp	x29, x9, [sp, #16]
 	add	x29, sp, #16
 	stp	x29, x30, [sp]
 	mov	x29, sp
-	stp	x0, x1, [sp, #32]
+	ldp	x0, x1, [sp, #48]
 	mov	x2, x9			/* kmem_cache_free()'s caller */
-	bl	sg_direct_kmem_cache_free_check
+	bl	sg_direct_kmem_cache_free_slow
 	mov	w10, w0
-	ldp	x0, x1, [sp, #32]
-	ldr	x30, [sp, #8]
-	ldp	x29, x9, [sp, #16]
-	add	sp, sp, #48
-	cbnz	w10, 1f
+	ldr	x29, [sp, #16]
+	add	sp, sp, #32
+	ldp	x0, x1, [sp, #16]
+	ldp	x9, x30, [sp], #32
+	cbnz	w10, 2f
 	mov	x10, x30
 	mov	x30, x9
 	ret	x10
-1:	mov	x30, x9
+2:	mov	x30, x9
 	ret
 SYM_CODE_END(sg_direct_kmem_cache_free)
 

@@ -12,9 +12,11 @@
  *
  * On entry (a call from the site, or ftrace's own trampoline returning
  * here when another ftrace user traces the function too), 0(%rsp) returns
- * into the freeing function and 8(%rsp) into its caller. The C half returns
- * true to make the call return at once: the return into the function is
- * then replaced by one into sg_skipped_call(), which returns to the caller.
+ * into the freeing function and 8(%rsp) into its caller. The fast path's
+ * C half says whether the free surely holds nothing; if not, the slow
+ * path's decides, and returns true to make the call return at once: the
+ * return into the function is then replaced by one into sg_skipped_call(),
+ * which returns to the caller.
  */
 #include <linux/linkage.h>
 #include <asm/nospec-branch.h>
@@ -27,13 +29,19 @@
 SYM_FUNC_START(sg_direct_kfree)
 	CALL_DEPTH_ACCOUNT
 	pushq	%rdi
-	movq	16(%rsp), %rsi		/* kfree()'s caller */
-	call	sg_direct_kfree_check
-	popq	%rdi
+	call	sg_direct_kfree_maybe
 	testb	%al, %al
 	jnz	1f
+	popq	%rdi
 	RET
-1:	leaq	sg_skipped_call(%rip), %rax
+1:	movq	(%rsp), %rdi
+	movq	16(%rsp), %rsi		/* kfree()'s caller */
+	call	sg_direct_kfree_slow
+	popq	%rdi
+	testb	%al, %al
+	jnz	2f
+	RET
+2:	leaq	sg_skipped_call(%rip), %rax
 	movq	%rax, (%rsp)
 	RET
 SYM_FUNC_END(sg_direct_kfree)
@@ -43,14 +51,22 @@ SYM_FUNC_START(sg_direct_kmem_cache_free)
 	CALL_DEPTH_ACCOUNT
 	pushq	%rdi
 	pushq	%rsi
+	call	sg_direct_kmem_cache_free_maybe
+	testb	%al, %al
+	jnz	1f
+	popq	%rsi
+	popq	%rdi
+	RET
+1:	movq	8(%rsp), %rdi
+	movq	(%rsp), %rsi
 	movq	24(%rsp), %rdx		/* kmem_cache_free()'s caller */
-	call	sg_direct_kmem_cache_free_check
+	call	sg_direct_kmem_cache_free_slow
 	popq	%rsi
 	popq	%rdi
 	testb	%al, %al
-	jnz	1f
+	jnz	2f
 	RET
-1:	leaq	sg_skipped_call(%rip), %rax
+2:	leaq	sg_skipped_call(%rip), %rax
 	movq	%rax, (%rsp)
 	RET
 SYM_FUNC_END(sg_direct_kmem_cache_free)

@@ -544,7 +544,43 @@ void sg_ftrace_handler(unsigned long ip, unsigned long parent_ip,
 #endif
 
 #if SG_HAVE_FTRACE_DIRECT
-/* A free the filter did not clear, for a direct trampoline. */
+/*
+ * The C half of the direct trampolines (direct_<arch>.S), in two calls: the
+ * fast path, which saves nothing and keeps no frame, and, only for a free
+ * it could not clear, the rest, called with the frame a report's stack
+ * needs.
+ */
+
+/**
+ * sg_direct_kfree_maybe() - kfree()'s fast path, from its direct trampoline
+ * @obj:	kfree()'s argument
+ *
+ * Asked the other way round from clean_free(): the compiler then lays the
+ * clean free out as one straight run.
+ *
+ * Return: false if the free surely holds nothing armed (it is counted),
+ * true if the slow path must look.
+ */
+bool sg_direct_kfree_maybe(const void *obj)
+{
+	return !clean_free(&sg_hooks[SG_HOOK_KFREE], (unsigned long)obj, 0);
+}
+
+/**
+ * sg_direct_kmem_cache_free_maybe() - kmem_cache_free()'s, the same way
+ * @s:		its cache
+ * @obj:	its object
+ *
+ * Return: false if the free surely holds nothing armed, true if the slow
+ * path must look.
+ */
+bool sg_direct_kmem_cache_free_maybe(struct kmem_cache *s, const void *obj)
+{
+	return !clean_free(&sg_hooks[SG_HOOK_KMEM_CACHE_FREE], (unsigned long)s,
+			   (unsigned long)obj);
+}
+
+/* After the fast path: the handler, unless the hook is being detached. */
 static __always_inline bool direct_slow(const struct sg_hook *hook, unsigned long caller,
 					unsigned long arg0, unsigned long arg1)
 {
@@ -555,47 +591,31 @@ static __always_inline bool direct_slow(const struct sg_hook *hook, unsigned lon
 	       hook->can_skip;
 }
 
-static noinline bool direct_kfree_slow(const void *obj, unsigned long caller)
-{
-	return direct_slow(&sg_hooks[SG_HOOK_KFREE], caller, (unsigned long)obj, 0);
-}
-
-static noinline bool direct_kmem_cache_free_slow(struct kmem_cache *s, const void *obj,
-						 unsigned long caller)
-{
-	return direct_slow(&sg_hooks[SG_HOOK_KMEM_CACHE_FREE], caller, (unsigned long)s,
-			   (unsigned long)obj);
-}
-
 /**
- * sg_direct_kfree_check() - kfree()'s hook, from its direct trampoline
+ * sg_direct_kfree_slow() - kfree()'s handler, after its fast path
  * @obj:	kfree()'s argument
  * @caller:	kfree()'s return address
  *
  * Return: true to make the call return at once (the quarantine keeps @obj).
  */
-bool sg_direct_kfree_check(const void *obj, unsigned long caller)
+bool sg_direct_kfree_slow(const void *obj, unsigned long caller)
 {
-	if (likely(clean_free(&sg_hooks[SG_HOOK_KFREE], (unsigned long)obj, 0)))
-		return false;
-	return direct_kfree_slow(obj, caller);
+	return direct_slow(&sg_hooks[SG_HOOK_KFREE], caller, (unsigned long)obj, 0);
 }
 
 /**
- * sg_direct_kmem_cache_free_check() - kmem_cache_free()'s, the same way
+ * sg_direct_kmem_cache_free_slow() - kmem_cache_free()'s, the same way
  * @s:		its cache
  * @obj:	its object
  * @caller:	its return address
  *
  * Return: true to make the call return at once.
  */
-bool sg_direct_kmem_cache_free_check(struct kmem_cache *s, const void *obj,
-				     unsigned long caller)
+bool sg_direct_kmem_cache_free_slow(struct kmem_cache *s, const void *obj,
+				    unsigned long caller)
 {
-	if (likely(clean_free(&sg_hooks[SG_HOOK_KMEM_CACHE_FREE], (unsigned long)s,
-			      (unsigned long)obj)))
-		return false;
-	return direct_kmem_cache_free_slow(s, obj, caller);
+	return direct_slow(&sg_hooks[SG_HOOK_KMEM_CACHE_FREE], caller, (unsigned long)s,
+			   (unsigned long)obj);
 }
 #endif
 

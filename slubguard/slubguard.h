@@ -510,9 +510,11 @@ void sg_ftrace_handler(unsigned long ip, unsigned long parent_ip,
 /* The direct trampolines (direct_x86_64.S) and their C half. */
 void sg_direct_kfree(void);
 void sg_direct_kmem_cache_free(void);
-bool sg_direct_kfree_check(const void *obj, unsigned long caller);
-bool sg_direct_kmem_cache_free_check(struct kmem_cache *s, const void *obj,
-				     unsigned long caller);
+bool sg_direct_kfree_maybe(const void *obj);
+bool sg_direct_kmem_cache_free_maybe(struct kmem_cache *s, const void *obj);
+bool sg_direct_kfree_slow(const void *obj, unsigned long caller);
+bool sg_direct_kmem_cache_free_slow(struct kmem_cache *s, const void *obj,
+				    unsigned long caller);
 int sg_hooks_init(const struct sg_backend *backend, bool enabled);
 void sg_hooks_find_funcs(void);
 void sg_hooks_exit(void);
