@@ -4,7 +4,7 @@
  *
  * ftrace calls these straight from the function's ftrace site, in place of
  * its own trampoline, which saves every argument register into a
- * struct ftrace_regs, loads the ops and calls the handler (about 35
+ * struct ftrace_regs, loads the ops and calls the handler (35 to 40
  * instructions on every free before slubguard does anything). Here only
  * the freeing function's own arguments are saved around the call of the C
  * half (hooks.c): at the site, the first instruction of the function, no
