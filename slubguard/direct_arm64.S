@@ -33,6 +33,37 @@
  * arguments at 16. The slow path puts the two frame records below them.
  */
 
+/* Into the function, its x30 back (x9). */
+.macro return_to_fn
+	mov	x10, x30
+	mov	x30, x9
+	ret	x10
+.endm
+
+/* With the handler's arguments loaded: the frame records, the call; w10. */
+.macro frame_call fn
+	sub	sp, sp, #32
+	ldp	x9, x30, [sp, #32]
+	stp	x29, x9, [sp, #16]	/* the site's frame record */
+	add	x29, sp, #16
+	stp	x29, x30, [sp]		/* this one's */
+	mov	x29, sp
+	bl	\fn
+	mov	w10, w0
+	ldr	x29, [sp, #16]
+	add	sp, sp, #32
+.endm
+
+/* Off the saved area: into the function or, if w10, back to its caller. */
+.macro return_or_divert
+	ldp	x9, x30, [sp], #32
+	cbnz	w10, .Ldivert\@
+	return_to_fn
+.Ldivert\@:
+	mov	x30, x9
+	ret
+.endm
+
 /* void kfree(const void *obj) */
 SYM_CODE_START(sg_direct_kfree)
 	bti	c
@@ -42,30 +73,12 @@ SYM_CODE_START(sg_direct_kfree)
 	cbnz	w0, 1f
 	ldr	x0, [sp, #16]
 	ldp	x9, x30, [sp], #32
-	mov	x10, x30
-	mov	x30, x9
-	ret	x10
-
-1:	sub	sp, sp, #32
-	ldp	x9, x30, [sp, #32]
-	stp	x29, x9, [sp, #16]	/* the site's frame record */
-	add	x29, sp, #16
-	stp	x29, x30, [sp]		/* this one's */
-	mov	x29, sp
-	ldr	x0, [sp, #48]
-	mov	x1, x9			/* kfree()'s caller */
-	bl	sg_direct_kfree_slow
-	mov	w10, w0
-	ldr	x29, [sp, #16]
-	add	sp, sp, #32
+	return_to_fn
+1:	ldr	x0, [sp, #16]
+	ldr	x1, [sp]		/* kfree()'s caller */
+	frame_call sg_direct_kfree_slow
 	ldr	x0, [sp, #16]
-	ldp	x9, x30, [sp], #32
-	cbnz	w10, 2f
-	mov	x10, x30
-	mov	x30, x9
-	ret	x10
-2:	mov	x30, x9			/* diverted: straight back to the caller */
-	ret
+	return_or_divert
 SYM_CODE_END(sg_direct_kfree)
 
 /* void kmem_cache_free(struct kmem_cache *s, void *obj) */
@@ -77,30 +90,12 @@ SYM_CODE_START(sg_direct_kmem_cache_free)
 	cbnz	w0, 1f
 	ldp	x0, x1, [sp, #16]
 	ldp	x9, x30, [sp], #32
-	mov	x10, x30
-	mov	x30, x9
-	ret	x10
-
-1:	sub	sp, sp, #32
-	ldp	x9, x30, [sp, #32]
-	stp	x29, x9, [sp, #16]
-	add	x29, sp, #16
-	stp	x29, x30, [sp]
-	mov	x29, sp
-	ldp	x0, x1, [sp, #48]
-	mov	x2, x9			/* kmem_cache_free()'s caller */
-	bl	sg_direct_kmem_cache_free_slow
-	mov	w10, w0
-	ldr	x29, [sp, #16]
-	add	sp, sp, #32
+	return_to_fn
+1:	ldp	x0, x1, [sp, #16]
+	ldr	x2, [sp]		/* kmem_cache_free()'s caller */
+	frame_call sg_direct_kmem_cache_free_slow
 	ldp	x0, x1, [sp, #16]
-	ldp	x9, x30, [sp], #32
-	cbnz	w10, 2f
-	mov	x10, x30
-	mov	x30, x9
-	ret	x10
-2:	mov	x30, x9
-	ret
+	return_or_divert
 SYM_CODE_END(sg_direct_kmem_cache_free)
 
 #endif /* SG_HAVE_FTRACE_DIRECT */

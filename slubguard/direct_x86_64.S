@@ -25,6 +25,17 @@
 
 #if SG_HAVE_FTRACE_DIRECT
 
+/* After the slow path: return into the function or, if %al, divert it. */
+.macro return_or_divert
+	testb	%al, %al
+	jnz	.Ldivert\@
+	RET
+.Ldivert\@:
+	leaq	sg_skipped_call(%rip), %rax
+	movq	%rax, (%rsp)
+	RET
+.endm
+
 /* void kfree(const void *obj) */
 SYM_FUNC_START(sg_direct_kfree)
 	CALL_DEPTH_ACCOUNT
@@ -38,12 +49,7 @@ SYM_FUNC_START(sg_direct_kfree)
 	movq	16(%rsp), %rsi		/* kfree()'s caller */
 	call	sg_direct_kfree_slow
 	popq	%rdi
-	testb	%al, %al
-	jnz	2f
-	RET
-2:	leaq	sg_skipped_call(%rip), %rax
-	movq	%rax, (%rsp)
-	RET
+	return_or_divert
 SYM_FUNC_END(sg_direct_kfree)
 
 /* void kmem_cache_free(struct kmem_cache *s, void *obj) */
@@ -63,12 +69,7 @@ SYM_FUNC_START(sg_direct_kmem_cache_free)
 	call	sg_direct_kmem_cache_free_slow
 	popq	%rsi
 	popq	%rdi
-	testb	%al, %al
-	jnz	2f
-	RET
-2:	leaq	sg_skipped_call(%rip), %rax
-	movq	%rax, (%rsp)
-	RET
+	return_or_divert
 SYM_FUNC_END(sg_direct_kmem_cache_free)
 
 #endif /* SG_HAVE_FTRACE_DIRECT */
