@@ -12,9 +12,9 @@
 /*
  * Direct trampolines for the two hottest hooks (direct_<arch>.S): ftrace
  * calls them from the function's site in place of its own trampoline.
- * x86_64 has direct calls from 5.11, arm64 from 6.5 (where a module out of
- * a BL's reach is branched to through ftrace_caller, a few instructions
- * more); arm64 6.1 has none.
+ * Every x86_64 kernel slubguard builds for has direct calls; arm64 6.12
+ * has them (a module out of a BL's reach is branched to through
+ * ftrace_caller, a few instructions more), 6.1 not.
  */
 #if defined(CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS) && \
 	defined(CONFIG_DYNAMIC_FTRACE_WITH_ARGS)
@@ -159,12 +159,13 @@ static inline void sg_fregs_set_ip(struct ftrace_regs *fregs, unsigned long ip)
 #endif
 
 /*
- * One ops per direct trampoline. The _multi calls lost their suffix in 6.5,
- * when the single-function ones went; unregistering then learnt to free the
- * filter, which the backend does itself.
+ * One ops per direct trampoline. The _multi calls (6.1) later lost their
+ * suffix, when the single-function ones went, and unregistering learnt to
+ * free the filter, which the backend does itself. Which one the kernel has
+ * is tested at build time (Kbuild: SG_FTRACE_DIRECT_MULTI).
  */
 #if SG_HAVE_FTRACE_DIRECT
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#ifndef SG_FTRACE_DIRECT_MULTI
 static inline int sg_register_direct(struct ftrace_ops *ops, unsigned long addr)
 {
 	return register_ftrace_direct(ops, addr);

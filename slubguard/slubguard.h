@@ -507,7 +507,7 @@ struct ftrace_ops;
 struct ftrace_regs;
 void sg_ftrace_handler(unsigned long ip, unsigned long parent_ip,
 		       struct ftrace_ops *ops, struct ftrace_regs *fregs);
-/* The direct trampolines (direct_x86_64.S) and their C half. */
+/* The direct trampolines (direct_<arch>.S) and their C half (hooks.c). */
 void sg_direct_kfree(void);
 void sg_direct_kmem_cache_free(void);
 bool sg_direct_kfree_maybe(const void *obj);
