@@ -12,7 +12,10 @@
  *
  * Arm and disarm events run with interrupts off, so a bucket's lock (a bit
  * of its list head) is taken as is there; everything else takes it with
- * interrupts off. Each bucket holds one entry of its own; the entries past it
+ * interrupts off. A disarm of a bucket's own entry takes no lock at all
+ * (__sg_untrack()): the mask then says more than the entries, never less,
+ * until the next arm there or the next free that looks. Each bucket holds
+ * one entry of its own; the entries past it
  * come from the node pool (pool.c), so tracking neither recurses into the
  * free hooks nor allocates while the timer code holds its locks; when the
  * pool is empty an arm event is counted as a track failure and slubguard
@@ -34,15 +37,13 @@
 /* 1 << SG_HASH_BITS buckets, allocated at load. */
 struct sg_bucket *sg_hash;
 
-DEFINE_PER_CPU(long, sg_nr_tracked);
-
 /* Under the bucket's lock. */
 static struct sg_entry *lookup(struct sg_bucket *b, const void *obj)
 {
 	struct hlist_bl_node *pos;
 	struct sg_tracker *t;
 
-	if (b->own.obj == obj)
+	if (READ_ONCE(b->own.obj) == obj)
 		return &b->own;
 	hlist_bl_for_each_entry(t, pos, &b->head, node)
 		if (t->e.obj == obj)
@@ -50,20 +51,32 @@ static struct sg_entry *lookup(struct sg_bucket *b, const void *obj)
 	return NULL;
 }
 
+/* Under the bucket's lock: an entry for @obj is added. */
+static void sg_mark(struct sg_bucket *b, const void *obj)
+{
+	if (!b->lines)
+		WRITE_ONCE(b->chunk, sg_chunk_tag(obj));
+	else if (b->chunk != sg_chunk_tag(obj))
+		WRITE_ONCE(b->chunk, SG_CHUNK_MIXED);
+	WRITE_ONCE(b->lines, b->lines | sg_line_bit((unsigned long)obj));
+}
+
 /*
  * Under the bucket's lock, once an entry has left: the lines (and chunk)
- * of the others.
+ * of the others. The own entry may be given back meanwhile (see
+ * __sg_untrack()): its line then stays marked until the next time.
  */
 static void remask(struct sg_bucket *b)
 {
+	const void *own = READ_ONCE(b->own.obj);
 	struct hlist_bl_node *pos;
 	struct sg_tracker *t;
 	unsigned long lines = 0;
 	u32 chunk = 0;
 
-	if (b->own.obj) {
-		lines = sg_line_bit((unsigned long)b->own.obj);
-		chunk = sg_chunk_tag(b->own.obj);
+	if (own) {
+		lines = sg_line_bit((unsigned long)own);
+		chunk = sg_chunk_tag(own);
 	}
 	hlist_bl_for_each_entry(t, pos, &b->head, node) {
 		if (!lines)
@@ -87,37 +100,38 @@ static struct sg_tracker *unlink(struct sg_bucket *b, struct sg_entry *e)
 	struct sg_tracker *t = NULL;
 
 	if (e == &b->own) {
-		b->own.obj = NULL;
+		WRITE_ONCE(b->own.obj, NULL);
 	} else {
 		t = container_of(e, struct sg_tracker, e);
 		hlist_bl_del(&t->node);
 	}
 	remask(b);
-	__this_cpu_dec(sg_nr_tracked);
 	return t;
 }
 
 /**
- * __sg_track_slow() - sg_track() where the bucket holds other entries
- * @b:		the object's bucket, locked, with interrupts off
- * @kind:	see sg_track()
- * @obj:	see sg_track()
- * @hint:	see sg_track()
- * @stamp:	see sg_track()
- * @stack:	see sg_track()
+ * sg_track() - record that @obj is armed
+ * @kind:	what @obj is
+ * @obj:	the object
+ * @hint:	its callback (see struct sg_entry)
+ * @stamp:	see struct sg_entry
+ * @stack:	the stack that armed it, or 0 (see struct sg_entry)
  *
- * Drops the bucket's lock.
+ * Called from the kernel's arm events, which all run with interrupts off,
+ * most under the timer base's lock. An object already known is updated: an
+ * address holds one object at a time, so an older entry for it is stale by
+ * now.
  */
-void __sg_track_slow(struct sg_bucket *b, enum sg_kind_id kind, const void *obj,
-		     void *hint, u64 stamp, u32 stack)
-	__releases(b)
+void sg_track(enum sg_kind_id kind, const void *obj, void *hint, u64 stamp, u32 stack)
 {
+	struct sg_bucket *b = sg_bucket_of(obj);
 	struct sg_tracker *t;
 	struct sg_entry *e;
 
+	sg_bucket_lock(b);
 	e = lookup(b, obj);
 	if (!e) {
-		if (!b->own.obj) {
+		if (!READ_ONCE(b->own.obj)) {
 			e = &b->own;
 		} else {
 			t = __sg_node_get();
@@ -130,10 +144,9 @@ void __sg_track_slow(struct sg_bucket *b, enum sg_kind_id kind, const void *obj,
 			hlist_bl_add_head(&t->node, &b->head);
 			e = &t->e;
 		}
-		e->obj = obj;
+		WRITE_ONCE(e->obj, obj);
 		e->stack = stack;
 		sg_mark(b, obj);
-		__this_cpu_inc(sg_nr_tracked);
 	} else {
 		sg_set_stack(e, kind, hint, stack);
 	}
@@ -234,21 +247,25 @@ bool sg_registry_maybe_within(unsigned long first, unsigned long last)
 	return false;
 }
 
-/* Under the bucket's lock: add @e to @hits if it lies in [start, end). */
+/*
+ * Under the bucket's lock: add @e to @hits if it lies in [start, end). Its
+ * object is read once: an own entry may be given back meanwhile.
+ */
 static unsigned int hit_add(const struct sg_entry *e, unsigned long start, unsigned long end,
 			    struct sg_hit *hits, unsigned int nr, unsigned int max)
 {
-	unsigned long addr = (unsigned long)e->obj;
+	const void *obj = READ_ONCE(e->obj);
+	unsigned long addr = (unsigned long)obj;
 	unsigned int i;
 
 	if (addr < start || addr >= end || nr >= max)
 		return nr;
 	/* Two chunks of one range can share a bucket. */
 	for (i = 0; i < nr; i++)
-		if (hits[i].obj == e->obj)
+		if (hits[i].obj == obj)
 			return nr;
 	hits[nr].kind = sg_kinds[e->kind];
-	hits[nr].obj = e->obj;
+	hits[nr].obj = obj;
 	hits[nr].hint = e->hint;
 	hits[nr].stamp = e->stamp;
 	hits[nr].stack = e->stack;
@@ -269,6 +286,8 @@ static unsigned int find_in_bucket(struct sg_bucket *b, unsigned long start,
 	nr = hit_add(&b->own, start, end, hits, nr, max);
 	hlist_bl_for_each_entry(t, pos, &b->head, node)
 		nr = hit_add(&t->e, start, end, hits, nr, max);
+	/* The lines of entries given back without the lock go now. */
+	remask(b);
 	sg_bucket_unlock(b);
 	local_irq_restore(flags);
 	return nr;
@@ -304,14 +323,33 @@ unsigned int sg_registry_find(const void *start, size_t size,
 	return nr;
 }
 
+/*
+ * Counted when asked, not kept: a count kept per CPU cost every arm and
+ * every disarm an update, and the own entries are given back without a
+ * lock. A snapshot, exact while nothing is armed or disarmed.
+ */
 u64 sg_registry_tracked(void)
 {
-	long sum = 0;
-	int cpu;
+	unsigned int i;
+	u64 nr = 0;
 
-	for_each_possible_cpu(cpu)
-		sum += per_cpu(sg_nr_tracked, cpu);
-	return max(sum, 0L);
+	for (i = 0; i < 1 << SG_HASH_BITS; i++) {
+		struct sg_bucket *b = &sg_hash[i];
+		struct hlist_bl_node *pos;
+		struct sg_tracker *t;
+		unsigned long flags;
+
+		nr += !!READ_ONCE(b->own.obj);
+		if (hlist_bl_empty(&b->head))
+			continue;
+		local_irq_save(flags);
+		sg_bucket_lock(b);
+		hlist_bl_for_each_entry(t, pos, &b->head, node)
+			nr++;
+		sg_bucket_unlock(b);
+		local_irq_restore(flags);
+	}
+	return nr;
 }
 
 /* The table, allocated at load whatever is tracked. */
@@ -323,15 +361,12 @@ u64 sg_registry_bytes(void)
 int sg_registry_init(void)
 {
 	unsigned int i;
-	int cpu;
 
 	sg_hash = kvcalloc(1 << SG_HASH_BITS, sizeof(*sg_hash), GFP_KERNEL);
 	if (!sg_hash)
 		return -ENOMEM;
 	for (i = 0; i < 1 << SG_HASH_BITS; i++)
 		INIT_HLIST_BL_HEAD(&sg_hash[i].head);
-	for_each_possible_cpu(cpu)
-		per_cpu(sg_nr_tracked, cpu) = 0;
 	return 0;
 }
 
@@ -353,14 +388,10 @@ void sg_registry_clear(void)
 
 		local_irq_save(flags);
 		sg_bucket_lock(b);
-		if (b->own.obj) {
-			b->own.obj = NULL;
-			__this_cpu_dec(sg_nr_tracked);
-		}
+		b->own.obj = NULL;
 		while ((n = hlist_bl_first(&b->head))) {
 			hlist_bl_del(n);
 			__sg_node_put(hlist_bl_entry(n, struct sg_tracker, node));
-			__this_cpu_dec(sg_nr_tracked);
 		}
 		WRITE_ONCE(b->lines, 0);
 		sg_bucket_unlock(b);

@@ -26,9 +26,6 @@ struct sg_tracker {
 };
 static_assert(sizeof(struct sg_tracker) <= SG_NODE_SIZE);
 
-/* Per CPU: an entry added on one CPU may be removed on another. */
-DECLARE_PER_CPU(long, sg_nr_tracked);
-
 static __always_inline struct sg_bucket *sg_bucket_of(const void *obj)
 {
 	return sg_bucket_of_chunk((unsigned long)obj >> SG_CHUNK_SHIFT);
@@ -38,28 +35,56 @@ static __always_inline struct sg_bucket *sg_bucket_of(const void *obj)
  * A bucket's lock is bit 0 of its list head, as hlist_bl_lock() takes it,
  * but it is only ever taken with interrupts off: nothing can preempt its
  * holder, so the preemption count hlist_bl_lock() also raises is left
- * alone (the timer events take it on every arm and disarm).
+ * alone (the timer events take it on every arm).
  */
 static_assert(LIST_BL_LOCKMASK == 1, "slubguard needs an SMP kernel (list_bl's lock bit)");
 
-static __always_inline void sg_bucket_lock(struct sg_bucket *b)
+/*
+ * Return: the list's first node as it is under the lock (NULL: the bucket
+ * holds no tracker), which the fast paths hand back to
+ * sg_bucket_unlock_to(). x86 sets the bit with one locked instruction that
+ * returns nothing else, and reads the head apart; elsewhere one atomic
+ * fetch-or sets the bit and returns the head.
+ */
+static __always_inline unsigned long sg_bucket_lock(struct sg_bucket *b)
 	__acquires(b)
 {
 	unsigned long *word = (unsigned long *)&b->head.first;
+	unsigned long old;
 
 	lockdep_assert_irqs_disabled();
-	while (unlikely(test_and_set_bit_lock(0, word))) {
-		do {
-			cpu_relax();
-		} while (test_bit(0, word));
+	if (IS_ENABLED(CONFIG_X86)) {
+		while (unlikely(test_and_set_bit_lock(0, word))) {
+			do {
+				cpu_relax();
+			} while (test_bit(0, word));
+		}
+		old = READ_ONCE(*word) & ~LIST_BL_LOCKMASK;
+	} else {
+		while (unlikely((old = atomic_long_fetch_or_acquire(LIST_BL_LOCKMASK,
+							(atomic_long_t *)word)) & LIST_BL_LOCKMASK)) {
+			do {
+				cpu_relax();
+			} while (test_bit(0, word));
+		}
 	}
 	__acquire(b);
+	return old;
 }
 
+/* Unlock a bucket whose list may have changed under the lock. */
 static __always_inline void sg_bucket_unlock(struct sg_bucket *b)
 	__releases(b)
 {
 	__clear_bit_unlock(0, (unsigned long *)&b->head.first);
+	__release(b);
+}
+
+/* Unlock a bucket whose list is still @head, as sg_bucket_lock() said. */
+static __always_inline void sg_bucket_unlock_to(struct sg_bucket *b, unsigned long head)
+	__releases(b)
+{
+	smp_store_release((unsigned long *)&b->head.first, head);
 	__release(b);
 }
 
@@ -68,18 +93,7 @@ static __always_inline u32 sg_chunk_tag(const void *obj)
 	return (unsigned long)obj >> SG_CHUNK_SHIFT;
 }
 
-/* Under the bucket's lock: an entry for @obj is added. */
-static __always_inline void sg_mark(struct sg_bucket *b, const void *obj)
-{
-	if (!b->lines)
-		WRITE_ONCE(b->chunk, sg_chunk_tag(obj));
-	else if (b->chunk != sg_chunk_tag(obj))
-		WRITE_ONCE(b->chunk, SG_CHUNK_MIXED);
-	WRITE_ONCE(b->lines, b->lines | sg_line_bit((unsigned long)obj));
-}
-
-void __sg_track_slow(struct sg_bucket *b, enum sg_kind_id kind, const void *obj,
-		     void *hint, u64 stamp, u32 stack) __releases(b);
+void sg_track(enum sg_kind_id kind, const void *obj, void *hint, u64 stamp, u32 stack);
 void __sg_untrack_slow(struct sg_bucket *b, const void *obj, u64 stamp) __releases(b);
 
 /*
@@ -97,41 +111,47 @@ static __always_inline void sg_set_stack(struct sg_entry *e, enum sg_kind_id kin
 }
 
 /**
- * sg_track() - record that @obj is armed
- * @kind:	what @obj is
- * @obj:	the object
- * @hint:	its callback (see struct sg_entry)
- * @stamp:	see struct sg_entry
- * @stack:	the stack that armed it, or 0 (see struct sg_entry)
+ * sg_track_fast() - sg_track() for the common case, inline
+ * @kind:	see sg_track()
+ * @obj:	see sg_track()
+ * @hint:	see sg_track()
+ * @stamp:	see sg_track()
  *
- * Called from the kernel's arm events, which all run with interrupts off,
- * most under the timer base's lock. An object already known is updated: an
- * address holds one object at a time, so an older entry for it is stale by
- * now.
+ * With interrupts off. The common case is a bucket without trackers whose
+ * own entry is @obj's already, or free; no stack is recorded.
+ *
+ * Return: false if the case is another: nothing was done, and the caller
+ * calls sg_track(). The arm events thus call out from one place only,
+ * where the compiler sets up their frame; the common case needs none.
  */
-static __always_inline void sg_track(enum sg_kind_id kind, const void *obj,
-				     void *hint, u64 stamp, u32 stack)
+static __always_inline bool sg_track_fast(enum sg_kind_id kind, const void *obj,
+					  void *hint, u64 stamp)
 {
 	struct sg_bucket *b = sg_bucket_of(obj);
+	unsigned long head = sg_bucket_lock(b);
+	const void *own = READ_ONCE(b->own.obj);
 
-	sg_bucket_lock(b);
-	/* The common case: the bucket's own entry is this object's, or free. */
-	if (unlikely(b->own.obj != obj && (b->own.obj || !hlist_bl_empty(&b->head)))) {
-		__sg_track_slow(b, kind, obj, hint, stamp, stack);
-		return;
-	}
-	if (!b->own.obj) {
-		b->own.obj = obj;
-		b->own.stack = stack;
-		sg_mark(b, obj);
-		__this_cpu_inc(sg_nr_tracked);
+	if (unlikely(head))
+		goto other;
+	if (own == obj) {
+		sg_set_stack(&b->own, kind, hint, 0);
+	} else if (likely(!own)) {
+		/* The only entry: the lines are this object's alone. */
+		WRITE_ONCE(b->own.obj, obj);
+		b->own.stack = 0;
+		WRITE_ONCE(b->chunk, sg_chunk_tag(obj));
+		WRITE_ONCE(b->lines, sg_line_bit((unsigned long)obj));
 	} else {
-		sg_set_stack(&b->own, kind, hint, stack);
+		goto other;
 	}
 	b->own.kind = kind;
 	b->own.hint = hint;
 	b->own.stamp = stamp;
-	sg_bucket_unlock(b);
+	sg_bucket_unlock_to(b, head);
+	return true;
+other:
+	sg_bucket_unlock_to(b, head);
+	return false;
 }
 
 /**
@@ -149,24 +169,25 @@ static __always_inline void __sg_untrack(const void *obj, u64 stamp)
 	struct sg_bucket *b = sg_bucket_of(obj);
 
 	/*
-	 * Most disarms are of objects not tracked (a cancel of an idle timer).
-	 * Events of one object are serialised by its timer's lock, so an entry
-	 * for it cannot be appearing now.
+	 * A bucket's own entry is given back without the lock, whatever its
+	 * stamp, by one compare-and-exchange. Only the object's own arm
+	 * events put its address there, and they are serialised with this
+	 * disarm by its timer's lock; whatever takes it away meanwhile under
+	 * the lock (a free that found it stale) leaves NULL, and the exchange
+	 * then changes nothing. The lines are left as they are, more than the
+	 * entries now; the next arm in the bucket, or the next free looking
+	 * there, makes them exact again.
+	 */
+	if (stamp == SG_STAMP_ANY && likely(cmpxchg_relaxed(&b->own.obj, obj, NULL) == obj))
+		return;
+	/*
+	 * Most other disarms are of objects not tracked (armed before
+	 * slubguard, or when the pool was empty).
 	 */
 	if (!(READ_ONCE(b->lines) & sg_line_bit((unsigned long)obj)))
 		return;
 	sg_bucket_lock(b);
-	/* The common case: the bucket's own entry is this object's, alone. */
-	if (unlikely(b->own.obj != obj || !hlist_bl_empty(&b->head))) {
-		__sg_untrack_slow(b, obj, stamp);
-		return;
-	}
-	if (stamp == SG_STAMP_ANY || b->own.stamp == stamp) {
-		b->own.obj = NULL;
-		WRITE_ONCE(b->lines, 0);
-		__this_cpu_dec(sg_nr_tracked);
-	}
-	sg_bucket_unlock(b);
+	__sg_untrack_slow(b, obj, stamp);
 }
 
 #endif /* SLUBGUARD_REGISTRY_H */

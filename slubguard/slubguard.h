@@ -246,7 +246,8 @@ struct sg_entry {
  * @head:	trackers from the pool, for the entries past @own; bit 0 is
  *		the bucket's lock, which guards every field
  * @lines:	a bit for each 64-byte line of a 4 KiB chunk where one of the
- *		entries lies; written under the lock, read without it
+ *		entries lies, and maybe lines of entries given back since;
+ *		written under the lock, read without it
  * @chunk:	the chunk all the entries lie in (the low 32 bits of its
  *		number), or SG_CHUNK_MIXED if they lie in several; written
  *		under the lock, read without it. Chunks share buckets: a free
@@ -254,7 +255,8 @@ struct sg_entry {
  *		look at @lines at all
  * @own:	the bucket's own entry, used first: arming a timer where no
  *		other is armed, and disarming it, then take no tracker from
- *		the pool and link nothing
+ *		the pool and link nothing. Its @obj is given back (set to
+ *		NULL) without the lock, by a compare-and-exchange
  */
 struct sg_bucket {
 	struct hlist_bl_head head;

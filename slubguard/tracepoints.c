@@ -27,23 +27,22 @@
  * lock for them; those that may not (an hrtimer's expiry and its callback's
  * return in a softirq, a work starting) turn interrupts off themselves.
  */
-/* With track_stacks=1: the arm's stack saved, then its entry. */
-static noinline void track_with_stack(enum sg_kind_id kind, const void *obj, void *hint,
-				      u64 stamp)
+/* Everything but the common case, and every arm with track_stacks=1. */
+static noinline void track_slow(enum sg_kind_id kind, const void *obj, void *hint, u64 stamp)
 {
-	sg_track(kind, obj, hint, stamp, sg_stack_save());
+	u32 stack = 0;
+
+	if (static_branch_unlikely(&sg_track_stacks_key))
+		stack = sg_stack_save();
+	sg_track(kind, obj, hint, stamp, stack);
 }
 
-/*
- * The stack's path apart, and a tail call: the usual arm, without it,
- * saves no register for it.
- */
+/* The common case inline; one call out for the rest, and no frame for it. */
 static __always_inline void track(enum sg_kind_id kind, const void *obj, void *hint, u64 stamp)
 {
-	if (static_branch_unlikely(&sg_track_stacks_key))
-		track_with_stack(kind, obj, hint, stamp);
-	else
-		sg_track(kind, obj, hint, stamp, 0);
+	if (static_branch_unlikely(&sg_track_stacks_key) ||
+	    unlikely(!sg_track_fast(kind, obj, hint, stamp)))
+		track_slow(kind, obj, hint, stamp);
 }
 
 /* An hrtimer's stamp when armed: its expiry, above every fired stamp. */
@@ -124,24 +123,38 @@ static const struct {
 	{ delayed_work_timer_fn,	SG_KIND_DELAYED_WORK },
 };
 
-/* Out of line: a plain timer's arm then saves no register for it. */
-static noinline void track_timer_kind(enum sg_kind_id kind, struct timer_list *timer)
+/* The kind @fn makes of a timer_list. */
+static __always_inline enum sg_kind_id timer_list_kind(void (*fn)(struct timer_list *))
 {
-	track(kind, timer, sg_kinds[kind]->debug_hint(timer), 0);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sg_timer_list_kinds); i++)
+		if (unlikely(fn == sg_timer_list_kinds[i].fn))
+			return sg_timer_list_kinds[i].kind;
+	return SG_KIND_TIMER_LIST;
+}
+
+/* Out of line, and the only call out of its probe (see track()). */
+static noinline void timer_start_slow(struct timer_list *timer,
+				      void (*fn)(struct timer_list *))
+{
+	enum sg_kind_id kind = timer_list_kind(fn);
+
+	if (kind == SG_KIND_TIMER_LIST)
+		track_slow(kind, timer, fn, 0);
+	else
+		track_slow(kind, timer, sg_kinds[kind]->debug_hint(timer), 0);
 }
 
 static void probe_timer_start(void *data, SG_TIMER_START_PROTO)
 {
 	void (*fn)(struct timer_list *) = READ_ONCE(timer->function);
-	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(sg_timer_list_kinds); i++) {
-		if (unlikely(fn == sg_timer_list_kinds[i].fn)) {
-			track_timer_kind(sg_timer_list_kinds[i].kind, timer);
-			return;
-		}
-	}
-	track(SG_KIND_TIMER_LIST, timer, fn, 0);
+	if (likely(timer_list_kind(fn) == SG_KIND_TIMER_LIST) &&
+	    !static_branch_unlikely(&sg_track_stacks_key) &&
+	    likely(sg_track_fast(SG_KIND_TIMER_LIST, timer, fn, 0)))
+		return;
+	timer_start_slow(timer, fn);
 }
 
 /* Also fires when an expiring timer is detached, under the base lock. */
