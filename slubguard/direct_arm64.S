@@ -49,7 +49,7 @@
 	stp	x29, x30, [sp]		/* this one's */
 	mov	x29, sp
 	bl	\fn
-	mov	w10, w0
+	and	w10, w0, #0xff	/* a bool's low byte */
 	ldr	x29, [sp, #16]
 	add	sp, sp, #32
 .endm
@@ -70,7 +70,8 @@ SYM_CODE_START(sg_direct_kfree)
 	stp	x9, x30, [sp, #-32]!
 	str	x0, [sp, #16]
 	bl	sg_direct_kfree_maybe
-	cbnz	w0, 1f
+	tst	w0, #0xff		/* a bool: AAPCS64 leaves bits 8-31 unspecified */
+	b.ne	1f
 	ldr	x0, [sp, #16]
 	ldp	x9, x30, [sp], #32
 	return_to_fn
@@ -87,7 +88,8 @@ SYM_CODE_START(sg_direct_kmem_cache_free)
 	stp	x9, x30, [sp, #-32]!
 	stp	x0, x1, [sp, #16]
 	bl	sg_direct_kmem_cache_free_maybe
-	cbnz	w0, 1f
+	tst	w0, #0xff		/* a bool: AAPCS64 leaves bits 8-31 unspecified */
+	b.ne	1f
 	ldp	x0, x1, [sp, #16]
 	ldp	x9, x30, [sp], #32
 	return_to_fn
