@@ -82,14 +82,26 @@ static bool forget_queued(const void *obj)
 	return found;
 }
 
-/*
- * Believe the registry only if the live object agrees: still armed, with the
- * callback it was armed with. An entry left behind by memory that was freed
- * and reused can then never produce a report.
+/**
+ * sg_hit_is_live() - does the live object agree with the registry?
+ * @hit:	an entry found in a range; its @state is set
+ *
+ * Believe the registry only if the live object agrees: still armed, or its
+ * callback running, with the callback it was armed with. An entry left
+ * behind by memory that was freed and reused can then never produce a
+ * report. Any context; a callback running on another CPU is waited for
+ * (struct sg_kind).
+ *
+ * Return: true if it is armed, or its callback runs.
  */
-static bool hit_is_live(const struct sg_hit *hit)
+bool sg_hit_is_live(struct sg_hit *hit)
 {
-	return hit->kind->debug_hint(hit->obj) == hit->hint && hit->kind->is_armed(hit->obj, hit->stamp);
+	/* Another callback by now: left to the arm that set it. */
+	hit->state = SG_QUEUED;
+	if (hit->kind->debug_hint(hit->obj) != hit->hint)
+		return false;
+	hit->state = hit->kind->is_armed(hit->obj, hit->stamp, &hit->cpu);
+	return hit->state != SG_IDLE;
 }
 
 /* In the order they lie in the object: the report reads like its layout. */
@@ -120,6 +132,7 @@ static void fill_report(struct sg_report *r, const struct sg_free *free,
 				      (unsigned long)free->obj;
 		r->timers[i].hint = hits[i].hint;
 		r->timers[i].stack = hits[i].stack;
+		r->timers[i].running_cpu = hits[i].state == SG_RUNNING ? hits[i].cpu : -1;
 		if (hits[i].kind->expires_ns)
 			r->timers[i].expires_ns = hits[i].kind->expires_ns(hits[i].obj);
 	}
@@ -155,12 +168,13 @@ noinline enum sg_verdict sg_check_free(const struct sg_free *free)
 		return SG_CALL_PROCEED;
 
 	for (i = 0, live = 0; i < nr; i++) {
-		if (!hit_is_live(&hits[i])) {
+		if (!sg_hit_is_live(&hits[i])) {
 			/*
 			 * The object is going away: so does what was left of
-			 * it, unless an arm restamped the entry meanwhile.
+			 * it, unless an arm restamped the entry meanwhile, or
+			 * armed it with another callback.
 			 */
-			if (!hits[i].kind->is_armed(hits[i].obj, hits[i].stamp))
+			if (hits[i].state == SG_IDLE)
 				sg_untrack(hits[i].obj, hits[i].stamp);
 			sg_count(SG_STAT_STALE_SKIPPED);
 			continue;

@@ -38,6 +38,7 @@ const char * const sg_stat_names[SG_NR_STATS] = {
 	[SG_STAT_REPEATS]		= "repeat_hits",
 	[SG_STAT_REPORTS_SUPPRESSED]	= "reports_suppressed",
 	[SG_STAT_STACK_FAILURES]	= "stack_failures",
+	[SG_STAT_ARMED_AFTER_FREE]	= "armed_after_free",
 	[SG_STAT_QUARANTINED]		= "quarantined",
 	[SG_STAT_RELEASED]		= "released",
 	[SG_STAT_QUARANTINE_HELD]	= "quarantine_held",

@@ -44,8 +44,7 @@ bool sg_poison;
  * @obj:	the object
  * @cache:	its slab cache; NULL for memory from the page allocator
  * @size:	its size
- * @name:	(poisonable) the name of the code that freed it, in sg_names;
- *		or SG_NO_NAME
+ * @name:	the name of the code that freed it, in sg_names; or SG_NO_NAME
  * @waiting:	timers whose running callback must finish before it can leave
  * @how:	enum sg_giveback: how it goes back
  * @poisonable:	to be filled with SG_POISON_BYTE once nothing runs in it
@@ -124,6 +123,13 @@ static void name_put(u8 i)
 	raw_spin_lock_irqsave(&sg_names_lock, flags);
 	sg_names.refs[i]--;
 	raw_spin_unlock_irqrestore(&sg_names_lock, flags);
+}
+
+/* The name of the code that freed @e; its objects hold it (name_get()). */
+static const char *culprit_name(const struct sg_qentry *e)
+{
+	return e->name != SG_NO_NAME ? sg_names.name[e->name] :
+	       "(not known: " __stringify(SG_NAMES) " other culprits held)";
 }
 
 /**
@@ -257,9 +263,8 @@ static void poison_check(const struct sg_qentry *e)
 	if (changed) {
 		sg_count(SG_STAT_POISON_VIOLATIONS);
 		/* Its own name: no one else frees it, nor reuses its slot, meanwhile. */
-		sg_report_poison(e->name != SG_NO_NAME ? sg_names.name[e->name] :
-				 "(not known: " __stringify(SG_NAMES) " other culprits held)",
-				 sg_alloc_name(e->obj, e->cache), p, e->size, first, last, changed);
+		sg_report_poison(culprit_name(e), sg_alloc_name(e->obj, e->cache), p, e->size,
+				 first, last, changed);
 	}
 	kasan_enable_current();
 }
@@ -312,6 +317,44 @@ void sg_quarantine_give_back(const void *obj, struct kmem_cache *cache, size_t s
 	}
 }
 
+/*
+ * Armed again while held: the driver's stale pointer at work (mod_timer(),
+ * hrtimer_start(), queue_work() on the freed object), or a timer armed by
+ * a callback that was waited for. No object leaves armed: reported as a
+ * use after free, then disarmed, waiting for a running callback where
+ * @can_wait (process context). Where it cannot wait (a cache destroyed
+ * from atomic context), an object whose callback runs stays held, and so
+ * does one armed again each time it is disarmed.
+ *
+ * Return: true if nothing is armed in @e now.
+ */
+static bool disarm_rearmed(struct sg_qentry *e, bool can_wait)
+{
+	struct sg_hit hits[SG_MAX_HITS];
+	unsigned int nr, i, live, pass;
+
+	for (pass = 0; pass < 3; pass++) {
+		nr = sg_registry_find(e->obj, e->size, hits, ARRAY_SIZE(hits));
+		for (i = 0, live = 0; i < nr; i++)
+			if (sg_hit_is_live(&hits[i]))
+				hits[live++] = hits[i];
+		if (!live)
+			return true;
+		if (!pass) {
+			sg_count(SG_STAT_ARMED_AFTER_FREE);
+			sg_report_rearmed(culprit_name(e), sg_alloc_name(e->obj, e->cache),
+					  e->obj, e->size, hits, live);
+		}
+		for (i = 0; i < live; i++) {
+			if (can_wait)
+				hits[i].kind->disarm_wait((void *)hits[i].obj);
+			else if (!hits[i].kind->disarm((void *)hits[i].obj))
+				return false;
+		}
+	}
+	return false;
+}
+
 /* Back to the allocator it came from. */
 static void release_one(struct sg_qentry *e)
 {
@@ -336,6 +379,20 @@ static void unlink_entry(struct sg_qentry *e)
 	sg_q.released++;
 	sg_q.nr_held--;
 	sg_q.bytes -= e->size;
+}
+
+/* Put @e, unlinked, back as the newest held: it was armed again. */
+static void hold_again(struct sg_qentry *e)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&sg_q.lock, flags);
+	e->since = jiffies;
+	list_add_tail(&e->list, &sg_q.held);
+	sg_q.released--;
+	sg_q.nr_held++;
+	sg_q.bytes += e->size;
+	raw_spin_unlock_irqrestore(&sg_q.lock, flags);
 }
 
 static void poison(struct sg_qentry *e)
@@ -393,7 +450,7 @@ enum sg_quarantine_result sg_quarantine(const struct sg_free *free, unsigned lon
 	e->gp_seen = false;
 	e->gp_done = false;
 	e->poisonable = READ_ONCE(sg_poison) && sg_quarantine_poisonable(free);
-	e->name = e->poisonable ? name_get(culprit) : SG_NO_NAME;
+	e->name = name_get(culprit);
 	e->since = jiffies;
 	if (e->poisonable && !nr_waits)
 		poison(e);
@@ -476,8 +533,11 @@ static struct sg_qentry *next_to_release(struct kmem_cache *cache, bool all)
 	return found;
 }
 
-/* Give back what of @cache can leave; return true if some of it must stay. */
-static bool release_cache(struct kmem_cache *cache)
+/*
+ * Give back what of @cache can leave; return true if some of it must stay.
+ * @can_wait: in process context (disarm_rearmed()).
+ */
+static bool release_cache(struct kmem_cache *cache, bool can_wait)
 {
 	struct sg_qentry *e, *next;
 	unsigned long flags;
@@ -499,6 +559,11 @@ static bool release_cache(struct kmem_cache *cache)
 
 	list_for_each_entry_safe(e, next, &mine, list) {
 		list_del(&e->list);
+		if (!disarm_rearmed(e, can_wait)) {
+			hold_again(e);
+			stays = true;
+			continue;
+		}
 		release_one(e);
 	}
 	return stays;
@@ -517,7 +582,7 @@ static void finish_destroys(void)
 	take_all(&sg_q.destroys, &destroys);
 	list_for_each_entry_safe(d, next, &destroys, list) {
 		list_del(&d->list);
-		if (release_cache(d->cache)) {
+		if (release_cache(d->cache, true)) {
 			raw_spin_lock_irqsave(&sg_q.lock, flags);
 			list_add_tail(&d->list, &sg_q.destroys);
 			raw_spin_unlock_irqrestore(&sg_q.lock, flags);
@@ -566,8 +631,20 @@ static void release_all(bool all)
 	finish_waits();
 	rcu_grace();
 	finish_destroys();
-	while ((e = next_to_release(NULL, all)))
-		release_one(e);
+	while ((e = next_to_release(NULL, all))) {
+		if (disarm_rearmed(e, true)) {
+			release_one(e);
+		} else if (all) {
+			/* Unloading, and armed again each time: never give it back. */
+			pr_err("leaving a %u-byte object at %p allocated: armed again each time it was disarmed\n",
+			       e->size, e->obj);
+			name_put(e->name);
+			sg_node_put(e);
+		} else {
+			hold_again(e);
+			break;
+		}
+	}
 	mutex_unlock(&sg_release_mutex);
 }
 
@@ -608,7 +685,7 @@ bool sg_quarantine_cache_destroy(struct kmem_cache *cache, bool can_defer)
 
 	if (!READ_ONCE(sg_q.nr_held) || sg_quarantine_releasing(cache))
 		return false;
-	if (!release_cache(cache) || !can_defer)
+	if (!release_cache(cache, false) || !can_defer)
 		return false;
 
 	d = sg_node_get();

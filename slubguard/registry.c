@@ -29,6 +29,7 @@
 #include <linux/lockdep.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 
 #include "slubguard.h"
 #include "registry.h"
@@ -157,6 +158,68 @@ void sg_track(enum sg_kind_id kind, const void *obj, void *hint, u64 stamp, u32 
 }
 
 /**
+ * sg_track_running() - record that @obj's callback is starting
+ * @kind:	see sg_track()
+ * @obj:	see sg_track()
+ * @hint:	see sg_track()
+ * @stamp:	the running stamp
+ * @max_stamp:	an entry whose stamp is above this is left as it is: armed
+ *		again by then, from another CPU
+ * @queued:	if not NULL and true for @obj under the lock, the entry is
+ *		left as it is too: queued again, and its queue event tracks it
+ *		(or did)
+ *
+ * In any context. The kernel has taken the object off its queue by now
+ * (some kernels with a cancel event, which dropped the entry): it is
+ * tracked again, as running, until its callback returns. Arm events and
+ * this take the bucket's lock, so whichever comes last wins; @queued is
+ * read under it, so a re-queue from another CPU that this misses is one
+ * whose event comes after.
+ */
+void sg_track_running(enum sg_kind_id kind, const void *obj, void *hint, u64 stamp,
+		      u64 max_stamp, bool (*queued)(const void *obj))
+{
+	struct sg_bucket *b = sg_bucket_of(obj);
+	struct sg_tracker *t;
+	struct sg_entry *e;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	sg_bucket_lock(b);
+	if (queued && queued(obj))
+		goto out;
+	e = lookup(b, obj);
+	if (e) {
+		if (e->stamp > max_stamp)
+			goto out;
+	} else {
+		if (!READ_ONCE(b->own.obj)) {
+			e = &b->own;
+		} else {
+			t = __sg_node_get();
+			if (unlikely(!t)) {
+				sg_bucket_unlock(b);
+				local_irq_restore(flags);
+				sg_count(SG_STAT_TRACK_FAILURES);
+				trace_track_failure(obj, sg_kinds[kind]->name);
+				return;
+			}
+			hlist_bl_add_head(&t->node, &b->head);
+			e = &t->e;
+		}
+		WRITE_ONCE(e->obj, obj);
+		e->stack = 0;
+		sg_mark(b, obj);
+	}
+	e->kind = kind;
+	e->hint = hint;
+	e->stamp = stamp;
+out:
+	sg_bucket_unlock(b);
+	local_irq_restore(flags);
+}
+
+/**
  * __sg_untrack_slow() - __sg_untrack() where the bucket holds other entries
  * @b:		the object's bucket, locked, with interrupts off
  * @obj:	see __sg_untrack()
@@ -199,16 +262,6 @@ void __sg_restamp(const void *obj, u64 max_stamp, u64 stamp)
 	sg_bucket_unlock(b);
 }
 
-/* The same, in any context. */
-void sg_restamp(const void *obj, u64 max_stamp, u64 stamp)
-{
-	unsigned long flags;
-
-	local_irq_save(flags);
-	__sg_restamp(obj, max_stamp, stamp);
-	local_irq_restore(flags);
-}
-
 /* __sg_untrack() in any context. */
 void sg_untrack(const void *obj, u64 stamp)
 {
@@ -234,6 +287,31 @@ u64 sg_registry_stamp(const void *obj)
 	sg_bucket_unlock(b);
 	local_irq_restore(flags);
 	return stamp;
+}
+
+/**
+ * sg_wait_stamp() - wait while @obj's entry keeps a stamp
+ * @obj:	the object
+ * @stamp:	the stamp its entry had
+ * @deadline_ns: until when, in ktime_get_mono_fast_ns()
+ *
+ * In any context, spinning: for the few frees that find a callback running
+ * on another CPU, whose return event changes the stamp.
+ *
+ * Return: true if the stamp changed (or the entry went) in time.
+ */
+bool sg_wait_stamp(const void *obj, u64 stamp, u64 deadline_ns)
+{
+	unsigned int i;
+
+	while (sg_registry_stamp(obj) == stamp) {
+		if (ktime_get_mono_fast_ns() > deadline_ns)
+			return false;
+		/* Leave the bucket's lock to the event that ends the wait. */
+		for (i = 0; i < 256; i++)
+			cpu_relax();
+	}
+	return true;
 }
 
 /* sg_registry_maybe() for the whole chunks inside a large range. */

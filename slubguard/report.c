@@ -194,6 +194,9 @@ struct sg_report_window {
 
 static struct sg_report_window sg_free_window, sg_poison_window;
 
+/* sg_report_rearmed()'s, filled under sg_report_lock: too large for a stack. */
+static struct sg_report sg_rearmed_report;
+
 /* Under sg_report_lock: may a report be printed now? */
 static bool report_allowed(struct sg_report_window *w, bool always)
 {
@@ -344,6 +347,12 @@ static void print_timer(struct sg_out *o, const struct sg_report *r, unsigned in
 {
 	s64 ns = r->timers[i].expires_ns;
 
+	if (r->timers[i].running_cpu >= 0) {
+		out(o, false, "%s at offset %lu: callback %pS, running on CPU %d, not queued\n",
+		    r->timers[i].kind->name, r->timers[i].offset, r->timers[i].hint,
+		    r->timers[i].running_cpu);
+		return;
+	}
 	if (!r->timers[i].kind->expires_ns) {
 		out(o, false, "%s at offset %lu: callback %pS, queued, not started\n",
 		    r->timers[i].kind->name, r->timers[i].offset, r->timers[i].hint);
@@ -404,6 +413,56 @@ void sg_report_print(const struct sg_report *r)
 	out(&o, false, "freed by task %d (%s) on cpu %d:\n", r->pid, r->comm, r->cpu);
 	for (i = 0; i < r->nr_stack; i++)
 		out(&o, true, "  %pS\n", (void *)r->stack[i]);
+	out_end(&o);
+	raw_spin_unlock_irqrestore(&sg_report_lock, flags);
+}
+
+/**
+ * sg_report_rearmed() - report a quarantined object armed again
+ * @culprit:	the name of the code that freed it (with its timers armed)
+ * @cache_name:	where the object came from
+ * @obj:	the object
+ * @size:	its size
+ * @hits:	what is armed in it now, checked live
+ * @nr:		how many
+ *
+ * Found when the object is about to leave the quarantine: something armed
+ * a timer, or queued a work, in it after it was freed (a stale pointer), or
+ * a callback that was waited for armed another. As a write after free, the
+ * title names the code that freed the object too early; who armed it is
+ * the timer's "armed by" stack (track_stacks=1). Process context, or a
+ * cache destroy's.
+ */
+void sg_report_rearmed(const char *culprit, const char *cache_name, const void *obj,
+		       size_t size, const struct sg_hit *hits, unsigned int nr)
+{
+	struct sg_report *r = &sg_rearmed_report;
+	unsigned long flags;
+	struct sg_out o;
+	unsigned int i;
+
+	raw_spin_lock_irqsave(&sg_report_lock, flags);
+	memset(r, 0, sizeof(*r));
+	r->nr_timers = min_t(unsigned int, nr, SG_MAX_HITS);
+	for (i = 0; i < r->nr_timers; i++) {
+		r->timers[i].kind = hits[i].kind;
+		r->timers[i].offset = (unsigned long)hits[i].obj - hits[i].kind->outer_offset -
+				      (unsigned long)obj;
+		r->timers[i].hint = hits[i].hint;
+		r->timers[i].stack = hits[i].stack;
+		r->timers[i].running_cpu = hits[i].state == SG_RUNNING ? hits[i].cpu : -1;
+		if (hits[i].kind->expires_ns)
+			r->timers[i].expires_ns = hits[i].kind->expires_ns(hits[i].obj);
+	}
+	out_start(&o, report_allowed(&sg_poison_window, false));
+	out(&o, true, "BUG: slubguard: armed after free in %s\n", culprit);
+	out(&o, false, "%u timer%s armed again in a quarantined %zu-byte object from %s:\n",
+	    r->nr_timers, r->nr_timers == 1 ? "" : "s", size, cache_name);
+	for (i = 0; i < r->nr_timers; i++) {
+		print_timer(&o, r, i);
+		print_armed_by(&o, r, i);
+	}
+	out(&o, false, "action: quarantine: disarmed before the object goes back\n");
 	out_end(&o);
 	raw_spin_unlock_irqrestore(&sg_report_lock, flags);
 }

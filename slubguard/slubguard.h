@@ -39,6 +39,7 @@ enum sg_stat {
 	SG_STAT_REPEATS,	/* hits not reported again: reported when kfree_rcu() queued them */
 	SG_STAT_REPORTS_SUPPRESSED, /* reports not printed: over report_limit */
 	SG_STAT_STACK_FAILURES,	/* arming stacks not saved: no room in the depot */
+	SG_STAT_ARMED_AFTER_FREE, /* held objects found armed again, disarmed before release */
 	SG_NR_COUNTERS,
 	/* Kept by the quarantine under its lock, so they agree with each other. */
 	SG_STAT_QUARANTINED = SG_NR_COUNTERS, /* objects put in quarantine */
@@ -66,13 +67,40 @@ static inline void sg_count(enum sg_stat stat)
 u64 sg_stat_read(enum sg_stat stat);
 
 /**
+ * enum sg_armed - what the kernel is doing with an object, read live
+ * @SG_IDLE:	nothing: it may be freed (its callback may be the code
+ *		freeing it, or what that code interrupted)
+ * @SG_QUEUED:	armed or queued: it will run
+ * @SG_RUNNING:	not queued, but its callback runs on another CPU (or, for a
+ *		work, sleeps in the middle) and did not return in time
+ */
+enum sg_armed {
+	SG_IDLE,
+	SG_QUEUED,
+	SG_RUNNING,
+};
+
+/*
+ * How long a free waits for a callback running on another CPU before it
+ * calls the free a use of the object under its callback. A callback that
+ * signalled its owner returns within microseconds; the bound is that long
+ * because an emulated or overcommitted CPU may not run for tens of ms.
+ */
+#define SG_RUNNING_WAIT_MS	200
+
+/**
  * struct sg_kind - one kind of object that must not be freed while armed
  * @name:	how reports and counters name it ("hrtimer")
  * @stat:	the counter bumped when a freed object holds an armed one
  * @outer_offset: where the tracked object lies in the one reported (the
  *		timer_list of a delayed_work); usually 0
- * @is_armed:	reads the live object: true if the kernel has it queued; the
- *		second argument is the entry's stamp when it was found
+ * @is_armed:	reads the live object: whether the kernel has it queued, or
+ *		runs its callback elsewhere (enum sg_armed); the second argument
+ *		is the entry's stamp when it was found, the third is set to the
+ *		CPU a running callback is on. A callback running on another CPU
+ *		is waited for, SG_RUNNING_WAIT_MS at most, in the free's own
+ *		context: one that returns and leaves its object alone was not
+ *		freed under (the driver waited for it, as a completion does)
  * @debug_hint:	the callback the object will run; also its fingerprint, so a
  *		registry entry left behind by reused memory never matches
  * @expires_ns:	nanoseconds until it fires (negative if overdue); NULL for
@@ -90,7 +118,7 @@ struct sg_kind {
 	const char *name;
 	enum sg_stat stat;
 	unsigned int outer_offset;
-	bool (*is_armed)(const void *obj, u64 stamp);
+	enum sg_armed (*is_armed)(const void *obj, u64 stamp, int *cpu);
 	void *(*debug_hint)(const void *obj);
 	s64 (*expires_ns)(const void *obj);
 	bool (*disarm)(void *obj);
@@ -207,6 +235,8 @@ void sg_pool_exit(void);
  * @hint:	the callback recorded when it was armed
  * @stamp:	its entry's stamp (struct sg_entry)
  * @stack:	the stack that armed it, or 0 (struct sg_entry)
+ * @state:	what the live check found (enum sg_armed)
+ * @cpu:	with SG_RUNNING, where its callback runs
  */
 struct sg_hit {
 	const struct sg_kind *kind;
@@ -214,6 +244,8 @@ struct sg_hit {
 	void *hint;
 	u64 stamp;
 	u32 stack;
+	u8 state;
+	int cpu;
 };
 
 /**
@@ -380,7 +412,6 @@ void sg_registry_clear(void);
 void sg_registry_exit(void);
 void sg_untrack(const void *obj, u64 stamp);
 void __sg_restamp(const void *obj, u64 max_stamp, u64 stamp);
-void sg_restamp(const void *obj, u64 max_stamp, u64 stamp);
 /*
  * Stamps other than an hrtimer's expiry (a time since boot, in ns, at least
  * SG_STAMP_FIRST_ARM): its callback runs now; its callback has returned on a
@@ -393,6 +424,13 @@ void sg_restamp(const void *obj, u64 max_stamp, u64 stamp);
 #define SG_STAMP_EXITED(cpu, ctx) (1 + 2 * (u64)(cpu) + (ctx))
 #define SG_STAMP_FIRST_ARM	SG_STAMP_EXITED(NR_CPUS, 0)
 #define SG_STAMP_ANY		U64_MAX
+/*
+ * The other kinds' stamps: queued (a timer_list armed, a work queued), or
+ * its callback running: a timer_list's on a CPU (its number, below
+ * SG_STAMP_FIRST_ARM), a work's in a worker (the task's address).
+ */
+#define SG_STAMP_QUEUED		(U64_MAX - 1)
+#define SG_STAMP_ON_CPU(cpu)	(1 + (u64)(cpu))
 
 /* An entry whose hrtimer fired and was not armed since. */
 static inline bool sg_stamp_fired(u64 stamp)
@@ -400,6 +438,9 @@ static inline bool sg_stamp_fired(u64 stamp)
 	return stamp < SG_STAMP_FIRST_ARM;
 }
 
+void sg_track_running(enum sg_kind_id kind, const void *obj, void *hint, u64 stamp,
+		      u64 max_stamp, bool (*queued)(const void *obj));
+bool sg_wait_stamp(const void *obj, u64 stamp, u64 deadline_ns);
 u64 sg_registry_stamp(const void *obj);
 u64 sg_registry_tracked(void);
 u64 sg_registry_bytes(void);
@@ -568,6 +609,7 @@ struct sg_free {
 };
 
 enum sg_verdict sg_check_free(const struct sg_free *free);
+bool sg_hit_is_live(struct sg_hit *hit);
 void sg_check_forget_queued(void);
 int sg_parse_uint(const char *buf, unsigned int min, unsigned int max, unsigned int *val);
 
@@ -642,7 +684,8 @@ int sg_report_limit_parse(const char *buf, unsigned int *val);
  * @cache_name:	name of its cache, or a description of where the memory came from
  * @nr_timers:	how many armed objects it holds (entries used in @timers)
  * @timers:	each armed object: kind, offset in the object, callback, expiry,
- *		the stack that armed it (track_stacks=1)
+ *		the stack that armed it (track_stacks=1), and the CPU its
+ *		callback runs on if it is running rather than queued (else -1)
  * @action:	the policy applied
  * @outcome:	for SG_POLICY_QUARANTINE, what became of the object
  * @stack:	the stack of the free, starting at the culprit when found
@@ -663,6 +706,7 @@ struct sg_report {
 		void *hint;
 		s64 expires_ns;
 		u32 stack;
+		int running_cpu;
 	} timers[SG_MAX_HITS];
 	enum sg_policy action;
 	enum sg_quarantine_result outcome;
@@ -683,6 +727,8 @@ void sg_report_fill_context(struct sg_report *r);
 #define SG_REPORTS_SPACE	32768	/* all kept reports */
 ssize_t sg_report_read(char *buf, loff_t off, size_t count);
 void sg_report_print(const struct sg_report *r);
+void sg_report_rearmed(const char *culprit, const char *cache_name, const void *obj,
+		       size_t size, const struct sg_hit *hits, unsigned int nr);
 void sg_report_poison(const char *culprit, const char *cache_name, const u8 *obj,
 		      size_t size, size_t first, size_t last, size_t changed);
 

@@ -67,11 +67,14 @@ static void probe_hrtimer_cancel(void *data, struct hrtimer *timer)
  * another CPU meanwhile is the seed's bug too (the callback may re-arm the
  * timer in freed memory). The base lock is dropped by now: a re-arm from
  * another CPU may already have refreshed the entry with a later expiry, so
- * only an entry due at @now, the one that fired, is marked.
+ * only an entry due at @now, the one that fired, is marked. Kernels that
+ * report the dequeue as a cancel event first (upstream before 6.1.170 and
+ * 6.12.85) dropped the entry: it is made again.
  */
 static void probe_hrtimer_expire_entry(void *data, struct hrtimer *timer, ktime_t *now)
 {
-	sg_restamp(timer, ktime_to_ns(*now), SG_STAMP_FIRING);
+	sg_track_running(SG_KIND_HRTIMER, timer, READ_ONCE(timer->function), SG_STAMP_FIRING,
+			 ktime_to_ns(*now), NULL);
 }
 
 /*
@@ -141,9 +144,9 @@ static noinline void timer_start_slow(struct timer_list *timer,
 	enum sg_kind_id kind = timer_list_kind(fn);
 
 	if (kind == SG_KIND_TIMER_LIST)
-		track_slow(kind, timer, fn, 0);
+		track_slow(kind, timer, fn, SG_STAMP_QUEUED);
 	else
-		track_slow(kind, timer, sg_kinds[kind]->debug_hint(timer), 0);
+		track_slow(kind, timer, sg_kinds[kind]->debug_hint(timer), SG_STAMP_QUEUED);
 }
 
 static void probe_timer_start(void *data, SG_TIMER_START_PROTO)
@@ -152,7 +155,7 @@ static void probe_timer_start(void *data, SG_TIMER_START_PROTO)
 
 	if (likely(timer_list_kind(fn) == SG_KIND_TIMER_LIST) &&
 	    !static_branch_unlikely(&sg_track_stacks_key) &&
-	    likely(sg_track_fast(SG_KIND_TIMER_LIST, timer, fn, 0)))
+	    likely(sg_track_fast(SG_KIND_TIMER_LIST, timer, fn, SG_STAMP_QUEUED)))
 		return;
 	timer_start_slow(timer, fn);
 }
@@ -163,14 +166,61 @@ static void probe_timer_cancel(void *data, struct timer_list *timer)
 	__sg_untrack(timer, SG_STAMP_ANY);
 }
 
-static void probe_work_queue(void *data, SG_WORK_QUEUE_PROTO)
+/*
+ * A timer_list's callback is about to run: the timer was detached (its
+ * cancel event dropped the entry) and is tracked again, as running on this
+ * CPU, until the callback returns; a free from another CPU meanwhile is the
+ * bug of a del_timer() where del_timer_sync() was needed. A delayed_work's
+ * timer only queues its work, whose own events follow it. Armed again from
+ * another CPU by now, it keeps its queued entry.
+ */
+static void probe_timer_expire_entry(void *data, struct timer_list *timer,
+				     unsigned long baseclk)
 {
-	track(SG_KIND_WORK, work, READ_ONCE(work->func), 0);
+	void (*fn)(struct timer_list *) = READ_ONCE(timer->function);
+
+	if (timer_list_kind(fn) != SG_KIND_TIMER_LIST)
+		return;
+	sg_track_running(SG_KIND_TIMER_LIST, timer, fn, SG_STAMP_ON_CPU(raw_smp_processor_id()),
+			 SG_STAMP_FIRST_ARM - 1, NULL);
 }
 
+/*
+ * Its callback has returned; re-armed meanwhile, or freed by itself, the
+ * entry is not this one's any more. @timer may be freed memory by now.
+ */
+static void probe_timer_expire_exit(void *data, struct timer_list *timer)
+{
+	sg_untrack(timer, SG_STAMP_ON_CPU(raw_smp_processor_id()));
+}
+
+static void probe_work_queue(void *data, SG_WORK_QUEUE_PROTO)
+{
+	track(SG_KIND_WORK, work, READ_ONCE(work->func), SG_STAMP_QUEUED);
+}
+
+/* Under the bucket's lock (sg_track_running()). */
+static bool work_queued_again(const void *obj)
+{
+	return work_pending((struct work_struct *)obj);
+}
+
+/*
+ * The work is off its queue (its pending bit cleared) and its function is
+ * about to run in this worker: tracked as running in it until the function
+ * returns. A queue_work() from another CPU since the pending bit was
+ * cleared set it again, and its queued entry stays.
+ */
 static void probe_work_start(void *data, struct work_struct *work)
 {
-	sg_untrack(work, SG_STAMP_ANY);
+	sg_track_running(SG_KIND_WORK, work, READ_ONCE(work->func),
+			 (u64)(unsigned long)current, SG_STAMP_ANY, work_queued_again);
+}
+
+/* @work may be freed memory by now (a work may free itself). */
+static void probe_work_end(void *data, struct work_struct *work, work_func_t function)
+{
+	sg_untrack(work, (u64)(unsigned long)current);
 }
 
 /**
@@ -194,8 +244,11 @@ static struct sg_tp sg_tps[] = {
 	{ "hrtimer_expire_exit",	probe_hrtimer_expire_exit },
 	{ "timer_start",		probe_timer_start },
 	{ "timer_cancel",		probe_timer_cancel },
+	{ "timer_expire_entry",		probe_timer_expire_entry },
+	{ "timer_expire_exit",		probe_timer_expire_exit },
 	{ "workqueue_queue_work",	probe_work_queue },
 	{ "workqueue_execute_start",	probe_work_start },
+	{ "workqueue_execute_end",	probe_work_end },
 };
 
 static void match_tracepoint(struct tracepoint *tp, void *priv)

@@ -7,6 +7,8 @@
 
 #include <linux/hrtimer.h>
 #include <linux/jiffies.h>
+#include <linux/sched.h>
+#include <linux/timekeeping.h>
 #include <linux/timer.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
@@ -41,21 +43,28 @@
  */
 #define SG_SEQ_SPINS	100000
 
-static bool hrtimer_armed(const void *obj, u64 stamp)
+struct hrtimer_seen {
+	struct hrtimer_clock_base *base;
+	bool queued;
+	bool runs;
+	unsigned int cpu;	/* the base's */
+};
+
+/* False if the base cannot be read: not a live timer's. */
+static bool hrtimer_read(const struct hrtimer *t, struct hrtimer_seen *seen)
 {
-	const struct hrtimer *t = obj;
 	struct hrtimer_clock_base *base, *checked = NULL;
 	struct hrtimer_cpu_base *cpu_base;
 	struct hrtimer *running;
-	bool queued = false, runs = false;
-	unsigned int cpu, seq, spins;
+	unsigned int seq, spins;
 
+	seen->queued = seen->runs = false;
 	for (spins = 0; spins < SG_SEQ_SPINS; spins++) {
 		base = READ_ONCE(t->base);
 		if (!checked || base != checked) {
 			if (copy_from_kernel_nofault(&cpu_base, &base->cpu_base, sizeof(cpu_base)) ||
 			    copy_from_kernel_nofault(&running, &base->running, sizeof(running)) ||
-			    copy_from_kernel_nofault(&cpu, &cpu_base->cpu, sizeof(cpu)))
+			    copy_from_kernel_nofault(&seen->cpu, &cpu_base->cpu, sizeof(seen->cpu)))
 				return false;
 			checked = base;
 		}
@@ -64,28 +73,59 @@ static bool hrtimer_armed(const void *obj, u64 stamp)
 			cpu_relax();
 			continue;
 		}
-		queued = READ_ONCE(t->state) != HRTIMER_STATE_INACTIVE;
-		runs = READ_ONCE(base->running) == t;
-		if (queued || runs ||
+		seen->queued = READ_ONCE(t->state) != HRTIMER_STATE_INACTIVE;
+		seen->runs = READ_ONCE(base->running) == t;
+		if (seen->queued || seen->runs ||
 		    (!read_seqcount_retry(&base->seq, seq) && base == READ_ONCE(t->base)))
 			break;
 	}
-	if (queued && sg_stamp_fired(stamp)) {
+	seen->base = base;
+	return true;
+}
+
+/*
+ * Its callback runs on another CPU: wait for the base to let it go. The
+ * base names it running past the callback's return, while the hrtimer
+ * core enqueues it again if it asked to restart; a callback that returned
+ * HRTIMER_NORESTART leaves it idle, and a driver that waited for it (a
+ * completion, a flag) freed it correctly.
+ */
+static bool hrtimer_wait_running(const struct hrtimer *t, struct hrtimer_seen *seen)
+{
+	u64 deadline = ktime_get_mono_fast_ns() + SG_RUNNING_WAIT_MS * NSEC_PER_MSEC;
+
+	while (seen->runs && seen->cpu != raw_smp_processor_id()) {
+		if (ktime_get_mono_fast_ns() > deadline)
+			return false;
+		cpu_relax();
+		if (!hrtimer_read(t, seen))
+			return true;
+	}
+	return true;
+}
+
+static enum sg_armed hrtimer_armed(const void *obj, u64 stamp, int *cpu)
+{
+	const struct hrtimer *t = obj;
+	struct hrtimer_seen seen;
+
+	if (!hrtimer_read(t, &seen))
+		return SG_IDLE;
+	if (!hrtimer_wait_running(t, &seen)) {
+		*cpu = seen.cpu;
+		return SG_RUNNING;
+	}
+	if (seen.queued && sg_stamp_fired(stamp)) {
 		/* Armed again since the entry was read? Its event came first. */
 		smp_rmb();
 		stamp = sg_registry_stamp(t);
-		queued = !sg_stamp_fired(stamp) && stamp != SG_STAMP_ANY;
+		seen.queued = !sg_stamp_fired(stamp) && stamp != SG_STAMP_ANY;
 	}
-	if (queued)
-		return true;
-	if (!runs)
-		return false;
 	/*
-	 * Running here: this is its callback, or what interrupted it. Neither
-	 * can change while this runs, so these plain reads are stable.
+	 * Still running, then here: this is its callback, or what interrupted
+	 * it, and it may free its own timer.
 	 */
-	return cpu != raw_smp_processor_id() || READ_ONCE(base->running) != t ||
-	       READ_ONCE(t->base) != base;
+	return seen.queued ? SG_QUEUED : SG_IDLE;
 }
 
 static void *hrtimer_hint(const void *obj)
@@ -119,9 +159,33 @@ static const struct sg_kind sg_kind_hrtimer = {
 	.disarm_wait	= hrtimer_disarm_wait,
 };
 
-static bool timer_list_armed(const void *obj, u64 stamp)
+static u64 running_deadline(void)
 {
-	return timer_pending(obj);
+	return ktime_get_mono_fast_ns() + SG_RUNNING_WAIT_MS * NSEC_PER_MSEC;
+}
+
+/*
+ * Pending, or its callback running on another CPU: tracked from its expiry
+ * event to its return (tracepoints.c), as the timer core's own
+ * running_timer, which is not reachable from a module. A free from the
+ * callback, or from what interrupted it on its CPU, is allowed.
+ */
+static enum sg_armed timer_list_armed(const void *obj, u64 stamp, int *cpu)
+{
+	if (timer_pending(obj))
+		return SG_QUEUED;
+	if (stamp >= SG_STAMP_FIRST_ARM || stamp == SG_STAMP_ON_CPU(raw_smp_processor_id()))
+		return SG_IDLE;
+	if (sg_wait_stamp(obj, stamp, running_deadline()))
+		return timer_pending(obj) ? SG_QUEUED : SG_IDLE;
+	*cpu = stamp - SG_STAMP_ON_CPU(0);
+	return SG_RUNNING;
+}
+
+/* A delayed_work's timer: its callback only queues the work. */
+static enum sg_armed dwork_timer_armed(const void *obj, u64 stamp, int *cpu)
+{
+	return timer_pending(obj) ? SG_QUEUED : SG_IDLE;
 }
 
 static void *timer_list_hint(const void *obj)
@@ -169,9 +233,18 @@ static const struct delayed_work *dwork_of(const void *timer)
 	return container_of(timer, struct delayed_work, timer);
 }
 
+/*
+ * The work function lies before the timer, outside the range a free checks
+ * if that range starts at the timer: read without faulting, for a stale
+ * entry's memory may start a page there (a guard page, a KFENCE object).
+ */
 static void *dwork_hint(const void *timer)
 {
-	return READ_ONCE(dwork_of(timer)->work.func);
+	work_func_t func;
+
+	if (copy_from_kernel_nofault(&func, &dwork_of(timer)->work.func, sizeof(func)))
+		return NULL;
+	return func;
 }
 
 static bool dwork_disarm(void *timer)
@@ -189,7 +262,7 @@ static const struct sg_kind sg_kind_delayed_work = {
 	.name		= "delayed_work",
 	.stat		= SG_STAT_ARMED_DELAYED_WORK,
 	.outer_offset	= offsetof(struct delayed_work, timer),
-	.is_armed	= timer_list_armed,
+	.is_armed	= dwork_timer_armed,
 	.debug_hint	= dwork_hint,
 	.expires_ns	= timer_list_expires,
 	.disarm		= dwork_disarm,
@@ -197,13 +270,36 @@ static const struct sg_kind sg_kind_delayed_work = {
 };
 
 /*
- * work_struct: queued and not started yet, known from the workqueue's
- * events (queued; started). A cancel has no event; the live re-check (still
- * pending, same function) keeps such an entry from ever being reported.
+ * work_struct: queued, or its function running, known from the workqueue's
+ * events (queued; started, with the worker's task as stamp; ended). A
+ * cancel has no event; the live re-check (still pending, same function)
+ * keeps such an entry from ever being reported.
+ *
+ * A worker running its function on another CPU is waited for. One that
+ * sleeps in it will not be back soon: its object is freed under it. One
+ * that was preempted cannot be told from a work that completed its owner's
+ * completion and was preempted by the owner it woke, on its way out: that
+ * free is correct, and is let go (a limit, Documentation/slubguard.rst).
+ * The task is alive while its entry names it: the worker ends its entry
+ * before it can go, and a free path runs with preemption off.
  */
-static bool work_armed(const void *obj, u64 stamp)
+static enum sg_armed work_armed(const void *obj, u64 stamp, int *cpu)
 {
-	return work_pending((struct work_struct *)obj);
+	const struct task_struct *worker = (const void *)(unsigned long)stamp;
+
+	if (work_pending((struct work_struct *)obj))
+		return SG_QUEUED;
+	if (stamp == SG_STAMP_QUEUED || worker == current)
+		return SG_IDLE;
+	*cpu = task_cpu(worker);
+	if (!READ_ONCE(worker->on_cpu)) {
+		if (READ_ONCE(worker->__state) == TASK_RUNNING)
+			return SG_IDLE;
+		return SG_RUNNING;
+	}
+	if (sg_wait_stamp(obj, stamp, running_deadline()))
+		return work_pending((struct work_struct *)obj) ? SG_QUEUED : SG_IDLE;
+	return SG_RUNNING;
 }
 
 static void *work_hint(const void *obj)
