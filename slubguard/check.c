@@ -61,6 +61,17 @@ void sg_check_forget_queued(void)
 	raw_spin_unlock_irqrestore(&sg_queued.lock, flags);
 }
 
+/*
+ * Is the free only queued, to be finished later through a freeing function
+ * slubguard hooks? kfree_rcu(), and on kernels whose deferred vfree() ends
+ * in vfree() again, vfree() in an interrupt and vfree_atomic().
+ */
+static bool finished_later(const struct sg_free *free)
+{
+	return free->how == SG_GIVE_RCU ||
+	       (SG_VFREE_DEFERRED_SEEN && free->how == SG_GIVE_KVFREE_DEFERRED);
+}
+
 /* Is this the real free of an object reported when it was queued? */
 static bool forget_queued(const void *obj)
 {
@@ -162,7 +173,7 @@ noinline enum sg_verdict sg_check_free(const struct sg_free *free)
 	unsigned int nr, live, i;
 	bool reported;
 
-	reported = free->how != SG_GIVE_RCU && forget_queued(free->obj);
+	reported = !finished_later(free) && forget_queued(free->obj);
 	nr = sg_registry_find(free->obj, free->size, hits, ARRAY_SIZE(hits));
 	if (likely(!nr))
 		return SG_CALL_PROCEED;
@@ -200,7 +211,7 @@ noinline enum sg_verdict sg_check_free(const struct sg_free *free)
 			verdict = SG_CALL_SKIP;
 	}
 	sg_report_print(&report);
-	if (report.action == SG_POLICY_WARN && free->how == SG_GIVE_RCU)
+	if (report.action == SG_POLICY_WARN && finished_later(free))
 		remember_queued(free->obj);
 	if (report.action == SG_POLICY_PANIC)
 		panic("slubguard: free of armed %s in %pS\n",

@@ -10,11 +10,39 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 
 #include "compat.h"
 #include "slubguard.h"
 
 struct vm_struct *(*sg_find_vm_area)(const void *addr);
+
+/* Past this the count stops: the largest area quarantine_kb may hold. */
+#define SG_VMALLOC_WALK_MAX	(SG_QUARANTINE_KB_MAX * 1024UL / PAGE_SIZE)
+
+/**
+ * sg_vmalloc_mapped_size() - the size of the vmalloc area at @addr, lock-free
+ * @addr:	the start of an area being freed (page aligned)
+ *
+ * Its pages are mapped, and the guard page after it is not: they are counted
+ * with vmalloc_to_page(), which walks the kernel's page tables and takes no
+ * lock, so in any context. The area's owner is freeing it: its mappings
+ * stay until the free. An area allocated with VM_NO_GUARD may run on into
+ * the next one, which is then counted too.
+ *
+ * Return: its size in bytes; one page if @addr is not mapped or not aligned.
+ */
+size_t sg_vmalloc_mapped_size(const void *addr)
+{
+	unsigned long n;
+
+	if (offset_in_page(addr))
+		return PAGE_SIZE - offset_in_page(addr);
+	for (n = 1; n < SG_VMALLOC_WALK_MAX; n++)
+		if (!vmalloc_to_page(addr + n * PAGE_SIZE))
+			break;
+	return n * PAGE_SIZE;
+}
 unsigned int sg_slab_cache_offset;
 unsigned int sg_cache_name_offset;
 unsigned int sg_cache_ctor_offset;
@@ -268,9 +296,9 @@ int sg_compat_init(void)
 		pr_err("cannot find %s in this kernel's slab structures; not loading\n", missing);
 		ret = -ENODEV;
 	}
-	/* Without it, vfree() and kvfree() of vmalloc memory check one page. */
+	/* Without it, a vmalloc area's size is counted from its page tables. */
 	sg_find_vm_area = (void *)sg_lookup_name("find_vm_area");
 	if (!ret && !sg_find_vm_area)
-		pr_warn("find_vm_area not found: vmalloc frees are checked on their first page only\n");
+		pr_warn("find_vm_area not found: vmalloc areas are measured from their page tables\n");
 	return ret;
 }

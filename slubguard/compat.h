@@ -323,22 +323,37 @@ static inline const void *sg_kvfree_rcu_object(unsigned long head, unsigned long
 
 /*
  * The size of a vmalloc area, from find_vm_area(), which is not exported and
- * takes vmap_area_lock: a plain spinlock the kernel never takes in interrupt
- * context (vfree() defers there), and a sleeping lock on PREEMPT_RT, where a
- * hook (preemption off) must not take it. So only outside interrupts, and
- * not on PREEMPT_RT; 0 otherwise (the caller then checks the first page).
+ * takes vmap_area_lock (6.1; a vmap node's lock from 6.9): a plain spinlock
+ * the kernel never takes in interrupt context (vfree() defers there), and a
+ * sleeping lock on PREEMPT_RT, where a hook (preemption off) must not take
+ * it. Elsewhere, or without find_vm_area(), the area's pages are counted
+ * from its page tables (sg_vmalloc_mapped_size()).
  */
 extern struct vm_struct *(*sg_find_vm_area)(const void *addr);
+size_t sg_vmalloc_mapped_size(const void *addr);
 
 static inline size_t sg_vmalloc_size(const void *addr)
 {
 	struct vm_struct *area;
 
 	if (IS_ENABLED(CONFIG_PREEMPT_RT) || in_interrupt() || !sg_find_vm_area)
-		return 0;
+		return sg_vmalloc_mapped_size(addr);
 	area = sg_find_vm_area(addr);
-	return area && area->addr == addr ? get_vm_area_size(area) : 0;
+	return area && area->addr == addr ? get_vm_area_size(area) :
+					   sg_vmalloc_mapped_size(addr);
 }
+
+/*
+ * vfree() from interrupt context, and vfree_atomic(), defer the free to a
+ * work. From 6.3 that work frees with vfree(), which slubguard sees again
+ * in process context (6.12: delayed_vfree_work()); 6.1's work calls
+ * __vunmap(), which is not hooked.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define SG_VFREE_DEFERRED_SEEN	1
+#else
+#define SG_VFREE_DEFERRED_SEEN	0
+#endif
 
 /*
  * The function a kprobe was placed at the entry of: with x86's IBT, the
@@ -355,6 +370,57 @@ static inline unsigned long sg_kprobe_function(unsigned long addr)
 		addr -= ENDBR_INSN_SIZE;
 #endif
 	return addr;
+}
+
+/*
+ * The instruction a return address follows: a direct call, with its target,
+ * an indirect call, or something not known as a call. A function that ends
+ * in a call of kfree() may compile to a jump (a sibling call: x86_64's ORC
+ * kernels build with them, arm64's frame-pointer kernels without), and the
+ * return address the free sees is then its caller's. Its caller called it,
+ * not the freeing function: the call before the return address tells.
+ */
+enum sg_call_kind {
+	SG_CALL_UNKNOWN,
+	SG_CALL_DIRECT,
+	SG_CALL_INDIRECT,
+};
+
+static inline enum sg_call_kind sg_call_before(unsigned long ret, unsigned long *target)
+{
+#if defined(CONFIG_X86_64)
+	u8 b[6];
+	s32 rel;
+
+	if (copy_from_kernel_nofault(b, (void *)(ret - sizeof(b)), sizeof(b)))
+		return SG_CALL_UNKNOWN;
+	/* call *%reg, call *%r8..15, call *disp8(%reg), call *disp32(%reg), call *rel(%rip) */
+	if ((b[4] == 0xff && (b[5] & 0xf8) == 0xd0) ||
+	    (b[3] == 0x41 && b[4] == 0xff && (b[5] & 0xf8) == 0xd0) ||
+	    (b[3] == 0xff && (b[4] & 0xf8) == 0x50) ||
+	    (b[0] == 0xff && ((b[1] & 0xf8) == 0x90 || b[1] == 0x15)))
+		return SG_CALL_INDIRECT;
+	if (b[1] != 0xe8)
+		return SG_CALL_UNKNOWN;
+	memcpy(&rel, b + 2, sizeof(rel));
+	*target = ret + rel;
+	return SG_CALL_DIRECT;
+#elif defined(CONFIG_ARM64)
+	u32 insn;
+
+	if (copy_from_kernel_nofault(&insn, (void *)(ret - 4), sizeof(insn)))
+		return SG_CALL_UNKNOWN;
+	insn = le32_to_cpu(insn);
+	/* blr, blraa, blrab, blraaz, blrabz */
+	if ((insn & 0xfffffc1f) == 0xd63f0000 || (insn & 0xfefff800) == 0xd63f0800)
+		return SG_CALL_INDIRECT;
+	if ((insn & 0xfc000000) != 0x94000000)	/* bl */
+		return SG_CALL_UNKNOWN;
+	*target = ret - 4 + (long)((s32)(insn << 6) >> 6) * 4;
+	return SG_CALL_DIRECT;
+#else
+	return SG_CALL_UNKNOWN;
+#endif
 }
 
 unsigned long sg_lookup_name(const char *name);

@@ -49,6 +49,8 @@ static struct sg_func sg_funcs[] = {
 	{ kvfree,		"kvfree",		true },
 	{ kfree_sensitive,	"kfree_sensitive",	true },
 	{ kvfree_sensitive,	"kvfree_sensitive",	true },
+	/* In an interrupt, through vfree_atomic(). */
+	{ vfree,		"vfree",		true },
 	/* krealloc() frees the old object once the new one holds a copy. */
 	{ sg_krealloc_fn,	"krealloc",		false },
 };
@@ -100,6 +102,25 @@ const char *sg_freeing_wrapper(unsigned long addr)
 }
 
 /*
+ * Is a call of @addr a call of a freeing function (hooked, or one freeing
+ * through a hooked one)? A call through the patchable padding before a
+ * function (call depth tracking) lands up to 32 bytes before it.
+ */
+bool sg_is_freeing_function(unsigned long addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < SG_NR_HOOKS; i++)
+		if (sg_hooks[i].fn && addr <= (unsigned long)sg_hooks[i].fn &&
+		    addr + 32 >= (unsigned long)sg_hooks[i].fn)
+			return true;
+	for (i = 0; i < ARRAY_SIZE(sg_funcs); i++)
+		if (sg_funcs[i].start && addr <= sg_funcs[i].start && addr + 32 >= sg_funcs[i].start)
+			return true;
+	return false;
+}
+
+/*
  * Where an object came from and how large it is, whatever the allocator:
  * its slab cache, the page allocator (a large kmalloc()), or vmalloc (only
  * where @how says the freeing function takes vmalloc memory: kfree() and
@@ -118,8 +139,7 @@ static __always_inline bool describe(const void *obj, enum sg_giveback how,
 	if (how != SG_GIVE_KFREE && how != SG_GIVE_CACHE) {
 		if (is_vmalloc_addr(obj)) {
 			*cache = NULL;
-			/* Outside interrupts the whole area; in them, its first page. */
-			*size = sg_vmalloc_size(obj) ?: PAGE_SIZE - offset_in_page(obj);
+			*size = sg_vmalloc_size(obj);
 			return true;
 		}
 		if (!virt_addr_valid(obj))
@@ -267,9 +287,24 @@ static enum sg_verdict on_kfree(const struct sg_hook *hook, const struct sg_call
 	return inner_check(hook, call, SG_GIVE_KFREE);
 }
 
+/*
+ * vfree() is inner to kvfree(), and in interrupt context outer to
+ * vfree_atomic(), through which it defers the free there.
+ */
 static enum sg_verdict on_vfree(const struct sg_hook *hook, const struct sg_call *call)
 {
-	return inner_check(hook, call, SG_GIVE_KVFREE);
+	const void *obj = (const void *)call->arg[0];
+
+	if (!in_interrupt())
+		return inner_check(hook, call, SG_GIVE_KVFREE);
+	if (skip(obj) || checked_by_outer(call, obj))
+		return SG_CALL_PROCEED;
+	return outer_check(hook, call, obj, SG_GIVE_KVFREE_DEFERRED);
+}
+
+static enum sg_verdict on_vfree_atomic(const struct sg_hook *hook, const struct sg_call *call)
+{
+	return inner_check(hook, call, SG_GIVE_KVFREE_DEFERRED);
 }
 
 /* kvfree() is outer to kfree() and vfree(), inner to kvfree_sensitive(). */
@@ -378,6 +413,8 @@ struct sg_hook sg_hooks[] = {
 	{ SG_HOOK(kvfree_sensitive,	on_kvfree_sensitive) },
 	{ SG_HOOK(kvfree,		on_kvfree) },
 	{ SG_HOOK(vfree,		on_vfree) },
+	/* Not exported: the kernel's own deferred frees (found at load). */
+	{ .symbol = "vfree_atomic", .handler = on_vfree_atomic },
 	{ SG_HOOK(kmem_cache_free_bulk,	on_kmem_cache_free_bulk) },
 	{ SG_HOOK(kvfree_call_rcu,	on_kvfree_call_rcu), .name = "kfree_rcu" },
 	/* Even while disabled: the quarantine may hold objects of the cache. */
@@ -620,12 +657,25 @@ bool sg_direct_kmem_cache_free_slow(struct kmem_cache *s, const void *obj,
 #endif
 
 /**
- * sg_hooks_find_funcs() - learn where the freeing wrappers lie, at load
+ * sg_hooks_find_funcs() - learn where the freeing wrappers lie, at load,
+ * and where the hooked functions that are not exported are
+ *
+ * Return: 0, or -ENOENT after saying which function is missing.
  */
-void sg_hooks_find_funcs(void)
+int sg_hooks_find_funcs(void)
 {
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(sg_funcs); i++)
 		find_extent(&sg_funcs[i]);
+	for (i = 0; i < SG_NR_HOOKS; i++) {
+		if (sg_hooks[i].fn)
+			continue;
+		sg_hooks[i].fn = (void *)sg_lookup_name(sg_hooks[i].symbol);
+		if (!sg_hooks[i].fn) {
+			pr_err("%s not found in this kernel; not loading\n", sg_hooks[i].symbol);
+			return -ENOENT;
+		}
+	}
+	return 0;
 }

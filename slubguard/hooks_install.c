@@ -343,7 +343,9 @@ int sg_hooks_init(const struct sg_backend *backend, bool enabled)
 		if (ret)
 			return ret;
 	}
-	sg_hooks_find_funcs();
+	ret = sg_hooks_find_funcs();
+	if (ret)
+		return ret;
 
 	sg_slots = kcalloc(SG_NR_HOOKS, backend->slot_size, GFP_KERNEL);
 	if (!sg_slots)

@@ -299,6 +299,7 @@ void sg_quarantine_give_back(const void *obj, struct kmem_cache *cache, size_t s
 		kmem_cache_free(cache, (void *)obj);
 		break;
 	case SG_GIVE_KVFREE:
+	case SG_GIVE_KVFREE_DEFERRED:
 	case SG_GIVE_RCU:
 		kvfree(obj);
 		break;

@@ -370,6 +370,159 @@ static void print_timer(struct sg_out *o, const struct sg_report *r, unsigned in
 	    ns / NSEC_PER_MSEC, ns % NSEC_PER_MSEC / NSEC_PER_USEC);
 }
 
+/*
+ * Who the title blames. The return address a hook sees is the culprit's
+ * whenever the culprit called the free; two common shapes of teardown make
+ * it another's:
+ * @SG_BLAME_CALLER:	the culprit called the free: the title names it
+ * @SG_BLAME_TAIL:	the culprit called @fn, which freed by a tail call
+ *			(its last statement was the free): @fn is named
+ * @SG_BLAME_INDIRECT:	the culprit called a function indirectly (a module's
+ *			exit, a driver's remove) that freed by a tail call:
+ *			which one is not known, so the module that owns the
+ *			timer's callback is named, marked so
+ * @SG_BLAME_FOR:	generic code freed for a driver (devres at unbind):
+ *			@fn is the first frame of the callback's module in
+ *			the stack, and is named
+ * @SG_BLAME_OWNER:	the same, with no frame of that module in the stack:
+ *			the module is named
+ */
+enum sg_blame_how {
+	SG_BLAME_CALLER,
+	SG_BLAME_TAIL,
+	SG_BLAME_INDIRECT,
+	SG_BLAME_FOR,
+	SG_BLAME_OWNER,
+};
+
+struct sg_blame {
+	enum sg_blame_how how;
+	unsigned long fn;
+	char module[MODULE_NAME_LEN];
+};
+
+/* Who a report blames, found under sg_report_lock. */
+static struct sg_blame sg_blame;
+
+/* Scratch for symbol names, under sg_report_lock. */
+static char sg_sym[KSYM_SYMBOL_LEN];
+
+/*
+ * Under sg_report_lock: the module @addr lies in, in @mod ("" for the
+ * kernel's own text), from sprint_symbol()'s "name+0xoff/0xsize [module]".
+ * Return: @addr's offset in its function, or -1 if it has no symbol.
+ */
+static long sym_of(unsigned long addr, char *mod)
+{
+	char *open, *plus, *slash;
+	unsigned long off;
+
+	sprint_symbol(sg_sym, addr);
+	mod[0] = '\0';
+	open = strchr(sg_sym, '[');
+	if (open) {
+		strscpy(mod, open + 1, MODULE_NAME_LEN);
+		mod[strcspn(mod, "]")] = '\0';
+	}
+	plus = strchr(sg_sym, '+');
+	slash = plus ? strchr(plus, '/') : NULL;
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	if (kstrtoul(plus + 1, 16, &off))
+		return -1;
+	*plus = '\0';		/* sg_sym is now the name */
+	return off;
+}
+
+/* Under sg_report_lock: who the title of @r blames, in @b. */
+static void find_blame(const struct sg_report *r, struct sg_blame *b)
+{
+	char mod[MODULE_NAME_LEN], cb_mod[MODULE_NAME_LEN];
+	unsigned long subject = r->culprit, target;
+	unsigned int i;
+
+	b->how = SG_BLAME_CALLER;
+	b->fn = r->culprit;
+	sym_of((unsigned long)r->timers[0].hint, cb_mod);
+
+	switch (sg_call_before(r->culprit, &target)) {
+	case SG_CALL_DIRECT:
+		if (sg_is_freeing_function(target) || sym_of(target, mod) != 0)
+			break;
+		/* A retpoline's thunk is an indirect call. */
+		if (!str_has_prefix(sg_sym, "__x86_indirect_")) {
+			b->how = SG_BLAME_TAIL;
+			b->fn = subject = target;
+			break;
+		}
+		fallthrough;
+	case SG_CALL_INDIRECT:
+		if (cb_mod[0]) {
+			b->how = SG_BLAME_INDIRECT;
+			strscpy(b->module, cb_mod, sizeof(b->module));
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+
+	/* Generic code freed a driver's object: name the driver. */
+	if (!cb_mod[0] || sym_of(subject, mod) < 0 || mod[0])
+		return;
+	for (i = 1; i < r->nr_stack; i++) {
+		if (sym_of(r->stack[i], mod) >= 0 && !strcmp(mod, cb_mod)) {
+			b->how = SG_BLAME_FOR;
+			b->fn = r->stack[i];
+			return;
+		}
+	}
+	b->how = SG_BLAME_OWNER;
+	strscpy(b->module, cb_mod, sizeof(b->module));
+}
+
+/* Under sg_report_lock: the title, and the line that says why it blames so. */
+static void print_title(struct sg_out *o, const struct sg_report *r, const struct sg_blame *b)
+{
+	const char *kind = r->timers[0].kind->name;
+	void *culprit = (void *)r->culprit;
+
+	switch (b->how) {
+	case SG_BLAME_TAIL:
+		out(o, true, "BUG: slubguard: free of armed %s in %pS\n", kind, (void *)b->fn);
+		out(o, false, "freed by a tail call in %pS, which %pS called\n", (void *)b->fn,
+		    culprit);
+		break;
+	case SG_BLAME_INDIRECT:
+		out(o, true, "BUG: slubguard: free of armed %s in [%s]\n", kind, b->module);
+		out(o, false, "freed by a tail call in a function %pS called indirectly; [%s] owns the timer's callback\n",
+		    culprit, b->module);
+		break;
+	case SG_BLAME_FOR:
+		out(o, true, "BUG: slubguard: free of armed %s in %pS\n", kind, (void *)b->fn);
+		out(o, false, "freed by %pS for it (generic code; the stack shows the path)\n", culprit);
+		break;
+	case SG_BLAME_OWNER:
+		out(o, true, "BUG: slubguard: free of armed %s in [%s]\n", kind, b->module);
+		out(o, false, "freed by %pS (generic code); [%s] owns the timer's callback\n",
+		    culprit, b->module);
+		break;
+	default:
+		out(o, true, "BUG: slubguard: free of armed %s in %pS\n", kind, culprit);
+		break;
+	}
+}
+
+/* Under sg_report_lock: what the title names, for the trace event. */
+static void blame_name(const struct sg_blame *b, char *buf)
+{
+	if (b->how == SG_BLAME_INDIRECT || b->how == SG_BLAME_OWNER)
+		snprintf(buf, KSYM_SYMBOL_LEN, "[%s]", b->module);
+	else
+		sprint_symbol(buf, b->fn);
+}
+
 /**
  * sg_report_print() - report a free of memory holding armed timers
  * @r:	the report
@@ -386,8 +539,9 @@ void sg_report_print(const struct sg_report *r)
 
 	/* One report at a time, so concurrent ones do not interleave. */
 	raw_spin_lock_irqsave(&sg_report_lock, flags);
+	find_blame(r, &sg_blame);
 	if (trace_armed_free_enabled()) {
-		sprint_symbol(sg_trace_culprit, r->culprit);
+		blame_name(&sg_blame, sg_trace_culprit);
 		sprint_symbol(sg_trace_callback, (unsigned long)r->timers[0].hint);
 		trace_armed_free(sg_trace_culprit, r->via, f->obj, f->size, r->cache_name,
 				 r->timers[0].kind->name, r->timers[0].offset, sg_trace_callback,
@@ -395,8 +549,7 @@ void sg_report_print(const struct sg_report *r)
 	}
 	/* A report before a panic is always printed. */
 	out_start(&o, report_allowed(&sg_free_window, r->action == SG_POLICY_PANIC));
-	out(&o, true, "BUG: slubguard: free of armed %s in %pS\n",
-	    r->timers[0].kind->name, (void *)r->culprit);
+	print_title(&o, r, &sg_blame);
 	out(&o, false, "%s(%p) of a %zu-byte object from %s%s, holding %u armed timer%s:\n",
 	    r->via, f->obj, f->size, f->cache ? "cache " : "", r->cache_name, r->nr_timers,
 	    r->nr_timers == 1 ? "" : "s");

@@ -506,7 +506,7 @@ struct sg_hook {
 	void *slot;
 };
 
-#define SG_NR_HOOKS	9
+#define SG_NR_HOOKS	10
 extern struct sg_hook sg_hooks[SG_NR_HOOKS];
 /* The two that have a fast path of their own (hooks.c), first in sg_hooks[]. */
 enum { SG_HOOK_KFREE, SG_HOOK_KMEM_CACHE_FREE };
@@ -559,7 +559,7 @@ bool sg_direct_kfree_slow(const void *obj, unsigned long caller);
 bool sg_direct_kmem_cache_free_slow(struct kmem_cache *s, const void *obj,
 				    unsigned long caller);
 int sg_hooks_init(const struct sg_backend *backend, bool enabled);
-void sg_hooks_find_funcs(void);
+int sg_hooks_find_funcs(void);
 void sg_hooks_exit(void);
 void sg_hooks_pause(void);
 int sg_hooks_resume(void);
@@ -568,6 +568,7 @@ unsigned int sg_hooks_live(void);
 u64 sg_hooks_missed(void);
 int sg_hooks_show(char *buf);
 const char *sg_freeing_wrapper(unsigned long addr);
+bool sg_is_freeing_function(unsigned long addr);
 void sg_skipped_call(void);
 
 /* check.c: what one free is checked against, and what a hit does. */
@@ -579,6 +580,8 @@ void sg_skipped_call(void);
  * @SG_GIVE_KVFREE:	kvfree(): vmalloc'd or not
  * @SG_GIVE_SENSITIVE:	kvfree_sensitive(): zeroed, then freed
  * @SG_GIVE_RCU:	kvfree(), once an RCU grace period has passed
+ * @SG_GIVE_KVFREE_DEFERRED: kvfree(); the owner's free (vfree() in an
+ *		interrupt, vfree_atomic()) would have finished later, in a work
  */
 enum sg_giveback {
 	SG_GIVE_KFREE,
@@ -586,6 +589,7 @@ enum sg_giveback {
 	SG_GIVE_KVFREE,
 	SG_GIVE_SENSITIVE,
 	SG_GIVE_RCU,
+	SG_GIVE_KVFREE_DEFERRED,
 };
 
 /**

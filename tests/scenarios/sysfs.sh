@@ -156,7 +156,7 @@ for s in frees_checked armed_frees armed_hrtimer armed_timer_list tracked track_
 	quarantined released quarantine_held quarantine_bytes disarmed disarm_deferred \
 	quarantine_failures poison_violations armed_delayed_work armed_work_struct \
 	repeat_hits reports_suppressed hooks_live hooks_missed tracker_capacity tracker_bytes \
-	stack_failures; do
+	stack_failures armed_after_free; do
 	[ -r $SG/stats/$s ] || echo "missing stats/$s"
 done >/tmp/missing
 check "every counter file exists" test ! -s /tmp/missing
@@ -178,7 +178,7 @@ for f in $SG/stats/*; do echo "$(basename $f) $(cat $f)"; done |
 	grep -v '^tracked \|^tracker_capacity \|^tracker_bytes ' >/tmp/sys
 check "slubguardctl stats agrees with sysfs" cmp /tmp/ctl /tmp/sys
 check "slubguardctl stats -j is one JSON object" sh -c \
-	"slubguardctl stats -j | grep -q '^{\"armed_delayed_work\":0,\"armed_frees\":0,.*,\"backend\":\"$SG_BACKEND\",\"hooks\":{\"kfree\":\"off\",.*}}\$'"
+	"slubguardctl stats -j | grep -q '^{\"armed_after_free\":0,\"armed_delayed_work\":0,\"armed_frees\":0,.*,\"backend\":\"$SG_BACKEND\",\"hooks\":{\"kfree\":\"off\",.*}}\$'"
 expect_eq "slubguardctl policy" warn "$(slubguardctl policy)"
 check "slubguardctl sets a policy" slubguardctl policy panic
 expect_eq "sysfs sees it" "warn [panic] quarantine" "$(cat $SG/policy)"
