@@ -823,6 +823,7 @@ static void usage(FILE *f)
 		"                    again in process context before the object leaves\n"
 		"  quarantine_failures  hits that could not be held (free went on)\n"
 		"  poison_violations held objects written to after the free (poison=1)\n"
+		"  armed_after_free  held objects armed again, disarmed before leaving\n"
 		"  repeat_hits       hits not reported again (reported at kfree_rcu())\n"
 		"  reports_suppressed  reports not printed: over report_limit per 5 s\n"
 		"  stack_failures    arming stacks not saved (track_stacks=1)\n"
