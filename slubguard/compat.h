@@ -406,11 +406,12 @@ static inline enum sg_call_kind sg_call_before(unsigned long ret, unsigned long 
 	*target = ret + rel;
 	return SG_CALL_DIRECT;
 #elif defined(CONFIG_ARM64)
+	__le32 raw;
 	u32 insn;
 
-	if (copy_from_kernel_nofault(&insn, (void *)(ret - 4), sizeof(insn)))
+	if (copy_from_kernel_nofault(&raw, (void *)(ret - 4), sizeof(raw)))
 		return SG_CALL_UNKNOWN;
-	insn = le32_to_cpu(insn);
+	insn = le32_to_cpu(raw);
 	/* blr, blraa, blrab, blraaz, blrabz */
 	if ((insn & 0xfffffc1f) == 0xd63f0000 || (insn & 0xfefff800) == 0xd63f0800)
 		return SG_CALL_INDIRECT;
