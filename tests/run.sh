@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # run.sh [--arch A]... [--series S]... [--scenario NAME]... [--jobs N]
 #
-# The guest test suite: for each target (series x arch), fetch Debian's kernel
-# and headers, build slubguard and the fixtures, then boot one guest per
-# scenario and backend, at most --jobs (default 2) at a time, and judge each
-# console log with the oracle. Ends with 'N passed, N failed'. Series: 6.1
-# and 6.12 (Debian's kernels, the default), or debug (x86_64 only: Debian's
-# 6.1 source built with lockdep, KASAN and debugobjects, tests/debug/).
+# The host-side unit tests (tests/unit/run.sh), then the guest test suite:
+# for each target (series x arch), fetch Debian's kernel and headers, build
+# slubguard and the fixtures, then boot one guest per scenario and backend,
+# at most --jobs (default 2) at a time, and judge each console log with the
+# oracle. Ends with 'N passed, N failed', both counted. Series: 6.1 and 6.12
+# (Debian's kernels, the default), or debug (x86_64 only: Debian's 6.1
+# source built with lockdep, KASAN and debugobjects, tests/debug/).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,7 +16,7 @@ cache=${SG_CACHE:-$top/.cache}
 arches=() series=() only=() jobs=2
 
 usage() {
-	sed -n '3,8p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '3,11p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 }
 while (($#)); do
@@ -48,6 +49,11 @@ out=$top/tests/out
 rm -rf "$out"
 mkdir -p "$out"
 start=$(date +%s)
+
+# First, on the host: the registry and the event logic, each kernel
+# generation's order of events (tests/unit/); counted with the guests.
+echo "== unit tests on the host (tests/unit)"
+bash "$top/tests/unit/run.sh" "$out" | grep -E '^(not ok|[0-9]+ passed)' | sed 's/^/== unit: /'
 
 # One line per guest to boot: series arch scenario backend run, where run
 # counts the boots of a scenario that asks for '#@ repeat: N' (default 1).
