@@ -623,6 +623,45 @@ void sg_report_rearmed(const char *culprit, const char *cache_name, const void *
 /* At most this many bytes of a written range are shown. */
 #define SG_POISON_SHOWN	32
 
+/*
+ * A word of the object that holds a kernel address (the upper half of the
+ * address space, less the error codes) is shown as %p shows an address:
+ * hashed, unless the kernel was booted with no_hash_pointers. The bytes of
+ * a list head or a pointer written after the free would otherwise print
+ * raw kernel addresses.
+ */
+static bool word_is_kernel_address(const u8 *obj, size_t size, size_t off, unsigned long *word)
+{
+	off = round_down(off, sizeof(*word));
+	if (off + sizeof(*word) > size)
+		return false;
+	memcpy(word, obj + off, sizeof(*word));
+	return (long)*word < 0 && !IS_ERR_VALUE(*word);
+}
+
+/* The bytes shown, a space between each, under sg_report_lock. */
+static char sg_poison_bytes[SG_POISON_SHOWN * 3 + 64];
+
+static const char *show_bytes(const u8 *obj, size_t size, size_t first, size_t end)
+{
+	unsigned long word;
+	size_t i = first;
+	int len = 0;
+
+	while (i < end) {
+		if (word_is_kernel_address(obj, size, i, &word)) {
+			len += scnprintf(sg_poison_bytes + len, sizeof(sg_poison_bytes) - len,
+					 "%s[%p]", len ? " " : "", (void *)word);
+			i = round_down(i, sizeof(word)) + sizeof(word);
+			continue;
+		}
+		len += scnprintf(sg_poison_bytes + len, sizeof(sg_poison_bytes) - len,
+				 "%s%02x", len ? " " : "", obj[i]);
+		i++;
+	}
+	return sg_poison_bytes;
+}
+
 /**
  * sg_report_poison() - report a write into a poisoned object in quarantine
  * @culprit:	the name of the code that freed it (with its timers armed)
@@ -636,13 +675,13 @@ void sg_report_rearmed(const char *culprit, const char *cache_name, const void *
  * Found when the object leaves the quarantine, so the writer is not known:
  * the title names the code that freed the object too early, as its first
  * report did, and the offsets and the bytes written there say which field
- * was written.
+ * was written (a word holding a kernel address as %p shows it).
  */
 void sg_report_poison(const char *culprit, const char *cache_name, const u8 *obj,
 		      size_t size, size_t first, size_t last, size_t changed)
 {
 	int shown = min_t(size_t, last - first + 1, SG_POISON_SHOWN);
-	unsigned long flags;
+	unsigned long flags, word;
 	struct sg_out o;
 
 	trace_write_after_free(culprit, obj, size, cache_name, first, last, changed);
@@ -651,10 +690,15 @@ void sg_report_poison(const char *culprit, const char *cache_name, const u8 *obj
 	out(&o, true, "BUG: slubguard: write after free in %s\n", culprit);
 	out(&o, false, "%zu byte%s changed in a quarantined %zu-byte object from %s, at offsets %zu to %zu\n",
 	    changed, changed == 1 ? "" : "s", size, cache_name, first, last);
-	out(&o, false, "first changed byte: offset %zu is 0x%02x, poison is 0x%02x\n",
-	    first, obj[first], SG_POISON_BYTE);
-	out(&o, false, "bytes %zu to %zu: %*ph%s\n", first, first + shown - 1, shown,
-	    obj + first, first + shown - 1 < last ? " ..." : "");
+	if (word_is_kernel_address(obj, size, first, &word))
+		out(&o, false, "first changed byte: offset %zu, in a word that holds a kernel address, poison is 0x%02x\n",
+		    first, SG_POISON_BYTE);
+	else
+		out(&o, false, "first changed byte: offset %zu is 0x%02x, poison is 0x%02x\n",
+		    first, obj[first], SG_POISON_BYTE);
+	out(&o, false, "bytes %zu to %zu: %s%s\n", first, first + shown - 1,
+	    show_bytes(obj, size, first, first + shown),
+	    first + shown - 1 < last ? " ..." : "");
 	out_end(&o);
 	raw_spin_unlock_irqrestore(&sg_report_lock, flags);
 }

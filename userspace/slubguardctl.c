@@ -8,6 +8,7 @@
  * Exit status: 0 success, 1 failure, 2 usage error.
  */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE		/* statfs() */
 
 #include <dirent.h>
 #include <errno.h>
@@ -19,12 +20,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
 #define PROG		"slubguardctl"
 #define DEFAULT_ROOT	"/sys/kernel/slubguard"
 #define ENV_ROOT	"SLUBGUARD_SYSFS"
+#define ENV_ANY		"SLUBGUARD_SYSFS_ANY"	/* tests: a root outside sysfs */
+#define SYSFS_MAGIC	0x62656572
+#define FILE_MAX	(1 << 20)	/* the reports file is at most 32 KiB */
 #define VAL_BUF		(4096 + 2)	/* a sysfs attribute is at most one page */
 #define MAX_POLICIES	32
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -81,6 +86,25 @@ static int build_path(char *buf, size_t size, const char *rel)
 }
 
 /*
+ * Open an attribute: never through a symbolic link, never anything but a
+ * regular file (a FIFO or a device named by $SLUBGUARD_SYSFS would block,
+ * or worse). Returns the descriptor or a negative errno.
+ */
+static int open_attr(const char *path, int flags)
+{
+	struct stat st;
+	int fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
+/*
  * Read a whole attribute (path relative to root) into buf, minus the trailing
  * newline every sysfs show() routine prints.  Returns 0 or EXIT_FAIL.
  */
@@ -93,9 +117,9 @@ static int read_attr(const char *rel, char *buf, size_t size)
 
 	if (build_path(path, sizeof(path), rel))
 		return EXIT_FAIL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open_attr(path, O_RDONLY);
 	if (fd < 0)
-		return err("cannot open %s: %s", path, strerror(errno));
+		return err("cannot open %s: %s", path, strerror(-fd));
 	do {
 		n = read(fd, buf + len, size - 1 - len);
 		len += n > 0 ? (size_t)n : 0;
@@ -184,9 +208,10 @@ static int write_attr(const char *rel, const char *val)
 
 	if (build_path(path, sizeof(path), rel))
 		return -ENAMETOOLONG;
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	/* sysfs needs no truncation; a file elsewhere is not cut short. */
+	fd = open_attr(path, O_WRONLY);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	n = write(fd, val, len);
 	if (n < 0)
 		e = -errno;
@@ -479,13 +504,17 @@ static char *read_file(const char *rel, size_t *lenp)
 
 	if (build_path(path, sizeof(path), rel))
 		return NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open_attr(path, O_RDONLY);
 	if (fd < 0) {
 		err("cannot open %s: %s", path,
-		    errno == EACCES ? "permission denied" : strerror(errno));
+		    fd == -EACCES ? "permission denied" : strerror(-fd));
 		return NULL;
 	}
 	do {
+		if (len >= FILE_MAX) {
+			err("%s: more than %d bytes: not slubguard's", path, FILE_MAX);
+			goto fail;
+		}
 		if (size - len < 4096) {
 			bigger = realloc(buf, size + 65536);
 			if (!bigger) {
@@ -835,7 +864,8 @@ static void usage(FILE *f)
 		"\nOptions may appear before or after COMMAND; use '--' before an\n"
 		"argument that starts with '-'.\n"
 		"\nEnvironment:\n"
-		"  " ENV_ROOT "  sysfs directory (default: " DEFAULT_ROOT ")\n"
+		"  " ENV_ROOT "  sysfs directory (default: " DEFAULT_ROOT "); one\n"
+		"                   outside sysfs is refused unless " ENV_ANY "=1 (tests)\n"
 		"\nExit status:\n"
 		"  0  success\n"
 		"  1  failure (slubguard not loaded, permission denied,\n"
@@ -845,14 +875,19 @@ static void usage(FILE *f)
 
 static int check_module(void)
 {
+	struct statfs fs;
 	struct stat st;
 	int r = stat(root, &st);
 
 	if (r && errno != ENOENT && errno != ENOTDIR)
 		return err("cannot access %s: %s", root, strerror(errno));
-	if (!r && S_ISDIR(st.st_mode))
-		return 0;
-	return err("slubguard is not loaded (no %s)", root);
+	if (r || !S_ISDIR(st.st_mode))
+		return err("slubguard is not loaded (no %s)", root);
+	if (statfs(root, &fs))
+		return err("cannot access %s: %s", root, strerror(errno));
+	if (fs.f_type != SYSFS_MAGIC && !getenv(ENV_ANY))
+		return err("%s is not in sysfs: refused (" ENV_ANY "=1 allows it, for tests)", root);
+	return 0;
 }
 
 int main(int argc, char **argv)

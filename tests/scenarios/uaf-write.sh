@@ -13,8 +13,9 @@
 #@ expect: ^slubguard: bytes 40 to 43: 01 00 00 00$
 #@ allow: ^BUG: slubguard: free of armed timer_list in sg_uaf_write_exit\+
 #@ allow: ^BUG: slubguard: write after free in sg_uaf_write_exit\+
+#@ expect: ^slubguard: first changed byte: offset 3[2-9], in a word that holds a kernel address, poison is 0x6b$
 
-ktap_plan 8
+ktap_plan 11
 load_slubguard policy=quarantine poison=1 quarantine_ms=3000
 modprobe sg_uaf_write
 dmesg_mark
@@ -30,3 +31,15 @@ check "reported at release, naming the code that freed it (its module is gone by
 check "with the offset of the field" dmesg_has 'at offsets 40 to 43$'
 expect_eq "slubguardctl stats shows it" "poison_violations 1" \
 	"$(slubguardctl stats | grep '^poison_violations ')"
+
+# A kernel address written after the free (ptr=1, at offset 32): shown as
+# %p shows one, hashed, never raw.
+dmesg_mark
+modprobe sg_uaf_write ptr=1
+rmmod sg_uaf_write
+wait_stat released 2
+check "the written address is shown hashed" \
+	dmesg_has '^slubguard: bytes 3[2-9] to 3[2-9]: \[00000000[0-9a-f]{8}\]$'
+check "no raw kernel address in the report" sh -c \
+	"! dmesg | sed -n '/write after free/,/====/p' | grep -qE '(^|[^0-9a-f])ff[0-9a-f]{14}'"
+expect_eq "two writes after free counted" 2 "$(stat poison_violations)"
