@@ -49,6 +49,8 @@ bool sg_poison;
  * @how:	enum sg_giveback: how it goes back
  * @poisonable:	to be filled with SG_POISON_BYTE once nothing runs in it
  * @poisoned:	filled with SG_POISON_BYTE
+ * @poison_later: poisonable, and to be poisoned by the release work, in
+ *		steps (larger than SG_POISON_NOW_MAX, or waited for)
  * @gp_seen:	(SG_GIVE_RCU) held when the release work began a grace period
  * @gp_done:	(SG_GIVE_RCU) a grace period has passed since it was held
  * @since:	jiffies when it was held
@@ -63,6 +65,7 @@ struct sg_qentry {
 	u8 how;
 	u8 poisonable:1;
 	u8 poisoned:1;
+	u8 poison_later:1;
 	u8 gp_seen:1;
 	u8 gp_done:1;
 	unsigned long since;
@@ -246,19 +249,35 @@ bool sg_quarantine_poisonable(const struct sg_free *free)
  * it. KASAN knows only the size it was asked for, and takes the rest for a
  * redzone: its reports are off meanwhile (its memset() would refuse the
  * write, and the check would then see every byte changed).
+ *
+ * An object up to SG_POISON_NOW_MAX is poisoned where it is held, in any
+ * context; a larger one (a vmalloc area may be a GiB) by the release work,
+ * as is its check, in steps of SG_POISON_STEP with the CPU given up between
+ * them: never a stall in the free path, a soft lockup or an RCU stall.
  */
-static void poison_check(const struct sg_qentry *e)
+#define SG_POISON_NOW_MAX	(64 * 1024)
+#define SG_POISON_STEP		(256 * 1024)
+
+/* @can_sleep: process context, where the CPU is given up between steps. */
+static void poison_check(const struct sg_qentry *e, bool can_sleep)
 {
 	const u8 *p = e->obj;
-	size_t i, first = 0, last = 0, changed = 0;
+	size_t i, step, end, first = 0, last = 0, changed = 0;
 
 	kasan_disable_current();
-	for (i = 0; i < e->size; i++) {
-		if (p[i] == SG_POISON_BYTE)
+	for (step = 0; step < e->size; step += SG_POISON_STEP) {
+		end = min_t(size_t, e->size, step + SG_POISON_STEP);
+		if (can_sleep)
+			cond_resched();
+		if (!memchr_inv(p + step, SG_POISON_BYTE, end - step))
 			continue;
-		if (!changed++)
-			first = i;
-		last = i;
+		for (i = step; i < end; i++) {
+			if (p[i] == SG_POISON_BYTE)
+				continue;
+			if (!changed++)
+				first = i;
+			last = i;
+		}
 	}
 	if (changed) {
 		sg_count(SG_STAT_POISON_VIOLATIONS);
@@ -356,12 +375,12 @@ static bool disarm_rearmed(struct sg_qentry *e, bool can_wait)
 	return false;
 }
 
-/* Back to the allocator it came from. */
-static void release_one(struct sg_qentry *e)
+/* Back to the allocator it came from; @can_sleep as for poison_check(). */
+static void release_one(struct sg_qentry *e, bool can_sleep)
 {
 	trace_quarantine_release(e->obj, e->size, jiffies_to_msecs(jiffies - e->since));
 	if (e->poisoned)
-		poison_check(e);
+		poison_check(e, can_sleep);
 	name_put(e->name);
 	sg_quarantine_give_back(e->obj, e->cache, e->size, e->how);
 	sg_node_put(e);
@@ -402,6 +421,45 @@ static void poison(struct sg_qentry *e)
 	memset(e->obj, SG_POISON_BYTE, e->size);
 	kasan_enable_current();
 	e->poisoned = true;
+}
+
+/*
+ * The release work: poison the objects left to it, in steps. Each is
+ * pinned meanwhile (@waiting), so that no cache destroy gives it back from
+ * under the memset.
+ */
+static void poison_later(void)
+{
+	struct sg_qentry *e, *found;
+	unsigned long flags;
+	size_t step;
+
+	for (;;) {
+		found = NULL;
+		raw_spin_lock_irqsave(&sg_q.lock, flags);
+		list_for_each_entry(e, &sg_q.held, list) {
+			if (e->poison_later && !e->waiting) {
+				e->poison_later = false;
+				e->waiting++;
+				found = e;
+				break;
+			}
+		}
+		raw_spin_unlock_irqrestore(&sg_q.lock, flags);
+		if (!found)
+			return;
+		kasan_disable_current();
+		for (step = 0; step < found->size; step += SG_POISON_STEP) {
+			memset(found->obj + step, SG_POISON_BYTE,
+			       min_t(size_t, SG_POISON_STEP, found->size - step));
+			cond_resched();
+		}
+		kasan_enable_current();
+		raw_spin_lock_irqsave(&sg_q.lock, flags);
+		found->poisoned = true;
+		found->waiting--;
+		raw_spin_unlock_irqrestore(&sg_q.lock, flags);
+	}
 }
 
 /**
@@ -448,13 +506,18 @@ enum sg_quarantine_result sg_quarantine(const struct sg_free *free, unsigned lon
 	e->size = free->size;
 	e->waiting = nr_waits;
 	e->poisoned = false;
+	e->poison_later = false;
 	e->gp_seen = false;
 	e->gp_done = false;
 	e->poisonable = READ_ONCE(sg_poison) && sg_quarantine_poisonable(free);
 	e->name = name_get(culprit);
 	e->since = jiffies;
-	if (e->poisonable && !nr_waits)
-		poison(e);
+	if (e->poisonable && !nr_waits) {
+		if (e->size <= SG_POISON_NOW_MAX)
+			poison(e);
+		else
+			e->poison_later = true;
+	}
 
 	raw_spin_lock_irqsave(&sg_q.lock, flags);
 	list_add_tail(&e->list, &sg_q.held);
@@ -487,7 +550,7 @@ static void take_all(struct list_head *from, struct list_head *to)
 	raw_spin_unlock_irqrestore(&sg_q.lock, flags);
 }
 
-/* Process context: wait for running callbacks, then poison what now may be. */
+/* Process context: wait for running callbacks; poison_later() poisons after. */
 static void finish_waits(void)
 {
 	struct sg_qwait *w, *next;
@@ -500,7 +563,7 @@ static void finish_waits(void)
 		w->kind->disarm_wait(w->timer);
 		raw_spin_lock_irqsave(&sg_q.lock, flags);
 		if (!--w->entry->waiting && w->entry->poisonable)
-			poison(w->entry);
+			w->entry->poison_later = true;
 		raw_spin_unlock_irqrestore(&sg_q.lock, flags);
 		list_del(&w->list);
 		sg_node_put(w);
@@ -565,7 +628,7 @@ static bool release_cache(struct kmem_cache *cache, bool can_wait)
 			stays = true;
 			continue;
 		}
-		release_one(e);
+		release_one(e, can_wait);
 	}
 	return stays;
 }
@@ -630,11 +693,12 @@ static void release_all(bool all)
 
 	mutex_lock(&sg_release_mutex);
 	finish_waits();
+	poison_later();
 	rcu_grace();
 	finish_destroys();
 	while ((e = next_to_release(NULL, all))) {
 		if (disarm_rearmed(e, true)) {
-			release_one(e);
+			release_one(e, true);
 		} else if (all) {
 			/* Unloading, and armed again each time: never give it back. */
 			pr_err("leaving a %u-byte object at %p allocated: armed again each time it was disarmed\n",
