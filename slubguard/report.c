@@ -84,8 +84,92 @@ static void out_start(struct sg_out *o, bool console)
 }
 
 /*
- * Close the report with its rule (and, if the kept copy could not hold it
- * all, a line that says so: the console has it whole), then keep it.
+ * The console's side. A report is written whole under sg_report_lock, with
+ * interrupts off; it is printed after the lock is dropped, line by line, by
+ * whichever CPU finds no other printing: reports made meanwhile on other
+ * CPUs wait here, in order, and their free paths go on at once. So a slow
+ * serial console stalls no free with interrupts off behind another, two
+ * reports never interleave, and a console driver whose own free is a hit,
+ * on the CPU printing, only adds its report here, printed after.
+ */
+#define SG_CONSOLE_SPACE	(4 * SG_REPORT_TEXT)
+#define SG_CONSOLE_LINE		512
+
+static struct {
+	char text[SG_CONSOLE_SPACE];	/* under sg_report_lock */
+	unsigned int head, tail;	/* under sg_report_lock */
+	unsigned int dropped;		/* under sg_report_lock */
+	unsigned long printing;		/* bit 0: a CPU is printing */
+	char line[SG_CONSOLE_LINE];	/* the printing CPU's */
+} sg_console;
+
+/* Under sg_report_lock: queue @len bytes of whole lines for the console. */
+static void console_queue(const char *text, unsigned int len)
+{
+	if (sg_console.tail - sg_console.head + len > SG_CONSOLE_SPACE) {
+		sg_console.dropped++;
+		return;
+	}
+	while (len--)
+		sg_console.text[sg_console.tail++ % SG_CONSOLE_SPACE] = *text++;
+}
+
+/* Under sg_report_lock: the next queued line into sg_console.line. */
+static bool console_next_line(void)
+{
+	unsigned int n = 0;
+	char c;
+
+	if (sg_console.dropped) {
+		scnprintf(sg_console.line, SG_CONSOLE_LINE,
+			  "slubguard: %u reports not printed: the console fell behind (kept in /sys/kernel/slubguard/reports)",
+			  sg_console.dropped);
+		sg_console.dropped = 0;
+		return true;
+	}
+	if (sg_console.head == sg_console.tail)
+		return false;
+	while (sg_console.head != sg_console.tail) {
+		c = sg_console.text[sg_console.head++ % SG_CONSOLE_SPACE];
+		if (c == '\n')
+			break;
+		if (n < SG_CONSOLE_LINE - 1)
+			sg_console.line[n++] = c;
+	}
+	sg_console.line[n] = '\0';
+	return true;
+}
+
+/*
+ * After sg_report_lock is dropped: print what is queued, unless another CPU
+ * (or what this CPU interrupted) is printing it. @always (a panic follows):
+ * print it here all the same.
+ */
+static void console_print(bool always)
+{
+	unsigned long flags;
+	bool more;
+
+	if (!always && test_and_set_bit_lock(0, &sg_console.printing))
+		return;
+	for (;;) {
+		raw_spin_lock_irqsave(&sg_report_lock, flags);
+		more = console_next_line();
+		if (!more && !always)
+			clear_bit_unlock(0, &sg_console.printing);
+		raw_spin_unlock_irqrestore(&sg_report_lock, flags);
+		if (!more)
+			break;
+		printk(KERN_ERR "%s\n", sg_console.line);
+	}
+	/* A report queued as the bit was cleared: print it too. */
+	if (!always && READ_ONCE(sg_console.head) != READ_ONCE(sg_console.tail))
+		console_print(false);
+}
+
+/*
+ * Close the report with its rule (and, if it could not be kept whole, a line
+ * that says so), keep it, and queue it for the console if it goes there.
  */
 static void out_end(struct sg_out *o)
 {
@@ -93,12 +177,12 @@ static void out_end(struct sg_out *o)
 
 	if (o->cut)
 		o->len += scnprintf(sg_kept.staging + o->len, SG_REPORT_TEXT - o->len,
-				    "slubguard: this copy leaves out the last %u bytes of the report\n",
+				    "slubguard: this report leaves out its last %u bytes\n",
 				    o->cut);
-	if (o->console)
-		printk(KERN_ERR "slubguard: %s", sg_report_rule);
 	o->len += scnprintf(sg_kept.staging + o->len, SG_REPORT_TEXT - o->len, "slubguard: %s",
 			    sg_report_rule);
+	if (o->console)
+		console_queue(sg_kept.staging, o->len);
 
 	while (sg_kept.nr && (sg_kept.nr == SG_REPORTS_KEPT ||
 			      sg_kept.used + o->len > SG_REPORTS_SPACE)) {
@@ -115,9 +199,10 @@ static void out_end(struct sg_out *o)
 
 /*
  * One line of a report, "slubguard: " first unless @bare (the title, which
- * has a fixed grammar, and the stack's lines). At KERN_ERR: a console booted
- * with "quiet" still shows the whole report. A line that does not fit in
- * what is left of the kept copy is left out of it from there on.
+ * has a fixed grammar, and the stack's lines), printed at KERN_ERR: a
+ * console booted with "quiet" still shows the whole report. A line that
+ * does not fit in what is left of the report's SG_REPORT_TEXT bytes is left
+ * out from there on.
  */
 static __printf(3, 4) void out(struct sg_out *o, bool bare, const char *fmt, ...)
 {
@@ -130,8 +215,6 @@ static __printf(3, 4) void out(struct sg_out *o, bool bare, const char *fmt, ...
 	va_start(args, fmt);
 	vaf.fmt = fmt;
 	vaf.va = &args;
-	if (o->console)
-		printk(KERN_ERR "%s%pV", prefix, &vaf);
 	if (!o->cut) {
 		n = snprintf(sg_kept.staging + o->len, room - o->len, "%s%pV", prefix, &vaf);
 		if (o->len + n < room)
@@ -213,8 +296,11 @@ static bool report_allowed(struct sg_report_window *w, bool always)
 	}
 	w->printed++;
 	if (w->missed) {
-		pr_err("%u reports suppressed (report_limit: %u per %d s; stats/reports_suppressed counts them)\n",
-		       w->missed, limit, SG_REPORT_WINDOW_S);
+		char line[128];
+
+		console_queue(line, scnprintf(line, sizeof(line),
+			      "slubguard: %u reports suppressed (report_limit: %u per %d s; stats/reports_suppressed counts them)\n",
+			      w->missed, limit, SG_REPORT_WINDOW_S));
 		w->missed = 0;
 	}
 	return true;
@@ -568,6 +654,7 @@ void sg_report_print(const struct sg_report *r)
 		out(&o, true, "  %pS\n", (void *)r->stack[i]);
 	out_end(&o);
 	raw_spin_unlock_irqrestore(&sg_report_lock, flags);
+	console_print(r->action == SG_POLICY_PANIC);
 }
 
 /**
@@ -618,6 +705,7 @@ void sg_report_rearmed(const char *culprit, const char *cache_name, const void *
 	out(&o, false, "action: quarantine: disarmed before the object goes back\n");
 	out_end(&o);
 	raw_spin_unlock_irqrestore(&sg_report_lock, flags);
+	console_print(false);
 }
 
 /* At most this many bytes of a written range are shown. */
@@ -701,4 +789,5 @@ void sg_report_poison(const char *culprit, const char *cache_name, const u8 *obj
 	    first + shown - 1 < last ? " ..." : "");
 	out_end(&o);
 	raw_spin_unlock_irqrestore(&sg_report_lock, flags);
+	console_print(false);
 }
