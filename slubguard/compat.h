@@ -189,6 +189,24 @@ static inline int sg_unregister_direct(struct ftrace_ops *ops, unsigned long add
 #endif
 
 /*
+ * Make a function return at once, from a kprobe at its first instruction:
+ * resume at its return address, as its own return would, with the stack as
+ * the caller left it. No module text is involved (a stub in slubguard would
+ * be, and a task preempted there could find it gone after an unload: the
+ * kprobe core waits for its handlers, not for the code they divert to).
+ * Every function slubguard hooks returns void.
+ */
+static inline void sg_entry_return_now(struct pt_regs *regs)
+{
+#if defined(CONFIG_X86_64)
+	regs->ip = *(unsigned long *)regs->sp;
+	regs->sp += sizeof(unsigned long);
+#else
+	instruction_pointer_set(regs, procedure_link_pointer(regs));
+#endif
+}
+
+/*
  * The return address of a function, read at its first instruction (a kprobe
  * at function entry): on x86_64 the call pushed it, on arm64 it is in the
  * link register.

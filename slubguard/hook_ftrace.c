@@ -78,7 +78,12 @@ static int ops_remove(unsigned int o, unsigned long *ips, unsigned int nr)
 	int ret;
 
 	if (sg_ops_nr[o] == nr) {
-		unregister_ftrace_function(ops);
+		ret = unregister_ftrace_function(ops);
+		if (ret) {
+			pr_warn("ftrace: cannot unregister the handler of %u functions (%d)\n",
+				nr, ret);
+			return ret;
+		}
 		ftrace_free_filter(ops);
 		sg_ops_nr[o] = 0;
 		return 1;
@@ -184,7 +189,7 @@ static int direct_remove(struct sg_hook *hook)
 }
 #endif
 
-static void ftrace_detach(struct sg_hook *const *hooks, unsigned int nr);
+static int ftrace_detach(struct sg_hook *const *hooks, unsigned int nr);
 
 /*
  * Each that has a direct trampoline into its own ops; the others all at
@@ -247,12 +252,12 @@ static int ftrace_attach(struct sg_hook *const *hooks, unsigned int nr)
  * runs with interrupts or preemption off, or where RCU does not watch),
  * and on a preemptible kernel for every task preempted in one.
  */
-static void ftrace_detach(struct sg_hook *const *hooks, unsigned int nr)
+static int ftrace_detach(struct sg_hook *const *hooks, unsigned int nr)
 {
 	unsigned long ips[SG_NR_OPS][SG_NR_HOOKS];
 	unsigned int n[SG_NR_OPS] = { }, i, o;
 	bool wait = false;
-	int ret;
+	int ret, err = 0;
 
 	for (i = 0; i < nr; i++) {
 		struct sg_ftrace_slot *slot = slot_of(hooks[i]);
@@ -260,8 +265,11 @@ static void ftrace_detach(struct sg_hook *const *hooks, unsigned int nr)
 		if (!slot->in)
 			continue;
 		if (slot->ops == SG_OPS_DIRECT) {
-			if (direct_remove(hooks[i]) > 0)
+			ret = direct_remove(hooks[i]);
+			if (ret > 0)
 				slot->in = false;
+			else
+				err = ret;
 			continue;
 		}
 		ips[slot->ops][n[slot->ops]++] = (unsigned long)hooks[i]->fn;
@@ -270,8 +278,10 @@ static void ftrace_detach(struct sg_hook *const *hooks, unsigned int nr)
 		if (!n[o])
 			continue;
 		ret = ops_remove(o, ips[o], n[o]);
-		if (ret < 0)
+		if (ret < 0) {
+			err = ret;
 			continue;
+		}
 		wait |= !ret;
 		for (i = 0; i < nr; i++)
 			if (slot_of(hooks[i])->in && slot_of(hooks[i])->ops == o)
@@ -282,6 +292,7 @@ static void ftrace_detach(struct sg_hook *const *hooks, unsigned int nr)
 		if (IS_ENABLED(CONFIG_PREEMPTION))
 			synchronize_rcu_tasks();
 	}
+	return err;
 }
 
 #else /* !SG_HAVE_FTRACE */
@@ -296,8 +307,9 @@ static int ftrace_attach(struct sg_hook *const *hooks, unsigned int nr)
 	return -EOPNOTSUPP;
 }
 
-static void ftrace_detach(struct sg_hook *const *hooks, unsigned int nr)
+static int ftrace_detach(struct sg_hook *const *hooks, unsigned int nr)
 {
+	return 0;
 }
 
 #endif /* SG_HAVE_FTRACE */

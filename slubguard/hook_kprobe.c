@@ -29,8 +29,8 @@ static int sg_kprobe_handler(struct kprobe *kp, struct pt_regs *regs)
 	if (sg_hook_run(slot->hook, (unsigned long)kp->addr, sg_entry_return_address(regs),
 			regs_get_kernel_argument(regs, 0), regs_get_kernel_argument(regs, 1),
 			regs_get_kernel_argument(regs, 2)) == SG_CALL_SKIP) {
-		/* Resume in a function that returns at once; no single-step. */
-		instruction_pointer_set(regs, (unsigned long)sg_skipped_call);
+		/* Return to the caller at once; no single-step. */
+		sg_entry_return_now(regs);
 		return 1;
 	}
 	return 0;
@@ -104,7 +104,7 @@ static int kprobe_attach(struct sg_hook *const *hooks, unsigned int nr)
  * unregister_kprobes() waits, once for all of them, until no CPU runs the
  * handler.
  */
-static void kprobe_detach(struct sg_hook *const *hooks, unsigned int nr)
+static int kprobe_detach(struct sg_hook *const *hooks, unsigned int nr)
 {
 	struct kprobe *kps[SG_NR_HOOKS];
 	unsigned int i;
@@ -112,6 +112,7 @@ static void kprobe_detach(struct sg_hook *const *hooks, unsigned int nr)
 	for (i = 0; i < nr; i++)
 		kps[i] = &slot_of(hooks[i])->kp;
 	unregister_kprobes(kps, nr);
+	return 0;
 }
 
 /* The kprobe core counts the hits it did not hand to the handler. */

@@ -8,6 +8,8 @@
 #define pr_fmt(fmt) "slubguard: " fmt
 
 #include <linux/cpu.h>
+#include <linux/module.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/sysfs.h>
@@ -123,6 +125,39 @@ static int attach(const struct sg_backend *backend, unsigned long mask)
 }
 
 /*
+ * Set once the kernel refused to take a hook away (ftrace's unregistering
+ * failed): its call site still reaches slubguard's handler or trampoline,
+ * which let every call go from then on. slubguard pins itself in memory, so
+ * that rmmod is refused rather than its text freed under that call site.
+ */
+static bool sg_hooks_stuck;
+
+static void stuck(const struct sg_backend *backend, int err)
+{
+	if (sg_hooks_stuck)
+		return;
+	sg_hooks_stuck = true;
+	__module_get(THIS_MODULE);
+	pr_err("%s backend: the kernel would not take every hook away (%d): slubguard stays loaded, rmmod is refused, and its hooks let every free go\n",
+	       backend->name, err);
+}
+
+/*
+ * Where the module is about to go all the same (its exit, a failed load),
+ * a hook that could not be taken away would call into freed text: that
+ * task waits for ever instead, idle (no hung-task warning), the module's
+ * text kept.
+ */
+static void never_leave_if_stuck(void)
+{
+	if (!READ_ONCE(sg_hooks_stuck))
+		return;
+	pr_emerg("cannot leave: a hook the kernel would not take away still calls into slubguard; this task waits for ever\n");
+	for (;;)
+		schedule_timeout_idle(3600 * HZ);
+}
+
+/*
  * Detach the live hooks of @mask, in one call of the backend. They are not
  * live from just before: a handler still on its way to the backend's
  * trampoline lets the call go.
@@ -131,6 +166,7 @@ static void detach(const struct sg_backend *backend, unsigned long mask)
 {
 	struct sg_hook *set[SG_NR_HOOKS];
 	unsigned int i, nr = 0;
+	int ret;
 
 	for (i = 0; i < SG_NR_HOOKS; i++) {
 		struct sg_hook *h = &sg_hooks[i];
@@ -142,7 +178,9 @@ static void detach(const struct sg_backend *backend, unsigned long mask)
 	}
 	if (!nr)
 		return;
-	backend->detach(set, nr);
+	ret = backend->detach(set, nr);
+	if (ret)
+		stuck(backend, ret);
 	for (i = 0; backend->missed && i < nr; i++)
 		WRITE_ONCE(sg_missed_detached, sg_missed_detached + backend->missed(set[i]));
 }
@@ -357,6 +395,7 @@ int sg_hooks_init(const struct sg_backend *backend, bool enabled)
 		ret = hooks_check(backend);
 	if (ret) {
 		detach_all(backend);
+		never_leave_if_stuck();
 		return ret;
 	}
 	sg_backend = backend;
@@ -369,5 +408,6 @@ void sg_hooks_exit(void)
 	if (!sg_backend)
 		return;
 	detach_all(sg_backend);
+	never_leave_if_stuck();
 	sg_backend = NULL;
 }

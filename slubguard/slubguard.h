@@ -523,7 +523,9 @@ enum { SG_HOOK_KFREE, SG_HOOK_KMEM_CACHE_FREE };
  *		functions, all of them or none; set @hook->can_skip for each
  *		whose calls it can make return at once. Returns 0 or a
  *		negative errno.
- * @detach:	stop it for @nr hooks; on return no CPU runs their handlers
+ * @detach:	stop it for @nr hooks; on return no CPU runs their handlers.
+ *		Returns 0, or a negative errno if the kernel refused to take
+ *		some away: their call sites still reach slubguard's code
  * @missed:	calls of the hooked function the backend did not hand to the
  *		handler since @hook was attached; NULL if it never drops one
  *
@@ -536,7 +538,7 @@ struct sg_backend {
 	size_t slot_size;
 	int (*usable)(void);
 	int (*attach)(struct sg_hook *const *hooks, unsigned int nr);
-	void (*detach)(struct sg_hook *const *hooks, unsigned int nr);
+	int (*detach)(struct sg_hook *const *hooks, unsigned int nr);
 	unsigned long (*missed)(const struct sg_hook *hook);
 };
 
