@@ -441,9 +441,10 @@ static int __init slubguard_init(void)
 			goto out_registry;
 	}
 	sg_enabled = param_enabled;
+	sg_quarantine_init();
 	ret = sg_hooks_init(param_backend, param_enabled);
 	if (ret)
-		goto out_tracepoints;
+		goto out_quarantine;
 	ret = sg_policy_set(param_policy);
 	if (ret) {
 		pr_err("policy=quarantine is not possible on this kernel now; not loading\n");
@@ -459,8 +460,8 @@ static int __init slubguard_init(void)
 
 out_hooks:
 	sg_hooks_exit();
+out_quarantine:
 	sg_quarantine_exit();
-out_tracepoints:
 	sg_tracepoints_stop();
 out_registry:
 	sg_stacks_exit();

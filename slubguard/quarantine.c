@@ -23,6 +23,8 @@
 #include <linux/kallsyms.h>
 #include <linux/kasan.h>
 #include <linux/list.h>
+#include <linux/module.h>
+#include <linux/notifier.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
@@ -801,11 +803,46 @@ int sg_quarantine_ms_parse(const char *buf, unsigned int *val)
 }
 
 /*
+ * A module is going, its exit function has returned: before its text and
+ * data are freed, finish now what the release work would later. A held
+ * object's callback that runs is often that module's (its exit stopped the
+ * timer without waiting): it is waited for while its text is there. And a
+ * kmem_cache_destroy() put off in its exit happens now, while its cache's
+ * constructor is there, and before a reload of the module asks for a cache
+ * of the same name.
+ */
+static int module_going(struct notifier_block *nb, unsigned long action, void *data)
+{
+	unsigned long flags;
+	bool pending;
+
+	if (action != MODULE_STATE_GOING)
+		return NOTIFY_DONE;
+	raw_spin_lock_irqsave(&sg_q.lock, flags);
+	pending = !list_empty(&sg_q.waits) || !list_empty(&sg_q.destroys);
+	raw_spin_unlock_irqrestore(&sg_q.lock, flags);
+	if (pending)
+		release_all(false);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block sg_module_nb = {
+	.notifier_call = module_going,
+};
+
+/* At load, before the hooks. */
+void sg_quarantine_init(void)
+{
+	register_module_notifier(&sg_module_nb);
+}
+
+/*
  * At unload, after the hooks are gone: stop the release work, then give back
  * everything, waiting for running callbacks where needed.
  */
 void sg_quarantine_exit(void)
 {
+	unregister_module_notifier(&sg_module_nb);
 	irq_work_sync(&sg_release_kick);
 	cancel_delayed_work_sync(&sg_release_work);
 	release_all(true);
