@@ -29,7 +29,9 @@ enum sg_stat {
 	SG_STAT_ARMED_HRTIMER,	/* armed hrtimers found in freed objects */
 	SG_STAT_ARMED_TIMER_LIST, /* armed timer_lists found in freed objects */
 	SG_STAT_ARMED_DELAYED_WORK, /* delayed_works with their timer armed */
-	SG_STAT_ARMED_WORK,	/* work_structs queued, not started */
+	SG_STAT_ARMED_WORK,	/* work_structs queued, or running */
+	SG_STAT_ARMED_KTHREAD_WORK, /* kthread_works queued, or running */
+	SG_STAT_ARMED_KTHREAD_DELAYED_WORK, /* kthread_delayed_works with their timer armed */
 	SG_STAT_STALE_SKIPPED,	/* registry entries in range whose object was not armed */
 	SG_STAT_TRACK_FAILURES,	/* arm events not tracked: no free tracker */
 	SG_STAT_DISARMED,	/* armed timers disarmed by quarantine */
@@ -140,10 +142,13 @@ enum sg_kind_id {
 	SG_KIND_TIMER_LIST,
 	SG_KIND_DELAYED_WORK,
 	SG_KIND_WORK,
+	SG_KIND_KTHREAD_WORK,
+	SG_KIND_KTHREAD_DELAYED_WORK,
 	SG_NR_KINDS,
 };
 
 extern const struct sg_kind *const sg_kinds[SG_NR_KINDS];
+bool sg_kthread_work_queued(const void *obj);
 
 /* What happens on a hit. Names in sg_policy_names[], same order. */
 enum sg_policy {

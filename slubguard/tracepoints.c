@@ -9,6 +9,7 @@
 
 #include <linux/cpu.h>
 #include <linux/hrtimer.h>
+#include <linux/kthread.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/string.h>
@@ -124,6 +125,7 @@ static const struct {
 	enum sg_kind_id kind;
 } sg_timer_list_kinds[] = {
 	{ delayed_work_timer_fn,	SG_KIND_DELAYED_WORK },
+	{ kthread_delayed_work_timer_fn, SG_KIND_KTHREAD_DELAYED_WORK },
 };
 
 /* The kind @fn makes of a timer_list. */
@@ -223,6 +225,25 @@ static void probe_work_end(void *data, struct work_struct *work, work_func_t fun
 	sg_untrack(work, (u64)(unsigned long)current);
 }
 
+/* kthread_works: the same three events, from a kthread_worker. */
+static void probe_kthread_work_queue(void *data, struct kthread_worker *worker,
+				     struct kthread_work *work)
+{
+	track(SG_KIND_KTHREAD_WORK, work, READ_ONCE(work->func), SG_STAMP_QUEUED);
+}
+
+static void probe_kthread_work_start(void *data, struct kthread_work *work)
+{
+	sg_track_running(SG_KIND_KTHREAD_WORK, work, READ_ONCE(work->func),
+			 (u64)(unsigned long)current, SG_STAMP_ANY, sg_kthread_work_queued);
+}
+
+static void probe_kthread_work_end(void *data, struct kthread_work *work,
+				   kthread_work_func_t function)
+{
+	sg_untrack(work, (u64)(unsigned long)current);
+}
+
 /**
  * struct sg_tp - a tracepoint slubguard attaches to
  * @name:	the event's name
@@ -249,6 +270,9 @@ static struct sg_tp sg_tps[] = {
 	{ "workqueue_queue_work",	probe_work_queue },
 	{ "workqueue_execute_start",	probe_work_start },
 	{ "workqueue_execute_end",	probe_work_end },
+	{ "sched_kthread_work_queue_work", probe_kthread_work_queue },
+	{ "sched_kthread_work_execute_start", probe_kthread_work_start },
+	{ "sched_kthread_work_execute_end", probe_kthread_work_end },
 };
 
 static void match_tracepoint(struct tracepoint *tp, void *priv)

@@ -7,6 +7,7 @@
 
 #include <linux/hrtimer.h>
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/sched.h>
 #include <linux/timekeeping.h>
 #include <linux/timer.h>
@@ -283,11 +284,26 @@ static const struct sg_kind sg_kind_delayed_work = {
  * The task is alive while its entry names it: the worker ends its entry
  * before it can go, and a free path runs with preemption off.
  */
+static enum sg_armed worker_runs(const void *obj, u64 stamp, int *cpu,
+				 bool (*queued)(const void *obj));
+
+static bool work_queued(const void *obj)
+{
+	return work_pending((struct work_struct *)obj);
+}
+
 static enum sg_armed work_armed(const void *obj, u64 stamp, int *cpu)
+{
+	return worker_runs(obj, stamp, cpu, work_queued);
+}
+
+/* A work's, or a kthread_work's: queued, or running in the worker @stamp. */
+static enum sg_armed worker_runs(const void *obj, u64 stamp, int *cpu,
+				 bool (*queued)(const void *obj))
 {
 	const struct task_struct *worker = (const void *)(unsigned long)stamp;
 
-	if (work_pending((struct work_struct *)obj))
+	if (queued(obj))
 		return SG_QUEUED;
 	if (stamp == SG_STAMP_QUEUED || worker == current)
 		return SG_IDLE;
@@ -298,7 +314,7 @@ static enum sg_armed work_armed(const void *obj, u64 stamp, int *cpu)
 		return SG_RUNNING;
 	}
 	if (sg_wait_stamp(obj, stamp, running_deadline()))
-		return work_pending((struct work_struct *)obj) ? SG_QUEUED : SG_IDLE;
+		return queued(obj) ? SG_QUEUED : SG_IDLE;
 	return SG_RUNNING;
 }
 
@@ -327,9 +343,88 @@ static const struct sg_kind sg_kind_work = {
 	.disarm_wait	= work_disarm_wait,
 };
 
+/*
+ * kthread_work: queued on a kthread_worker's list (its node linked), or its
+ * function running in the worker, known from the sched_kthread_work_*
+ * events as a work is from the workqueue's. Nothing stops it without
+ * waiting: kthread_cancel_work_sync() runs in the release work, which
+ * unlinks it from the worker's list before the object can leave.
+ */
+bool sg_kthread_work_queued(const void *obj)
+{
+	return !list_empty_careful(&((const struct kthread_work *)obj)->node);
+}
+
+static enum sg_armed kthread_work_armed(const void *obj, u64 stamp, int *cpu)
+{
+	return worker_runs(obj, stamp, cpu, sg_kthread_work_queued);
+}
+
+static void *kthread_work_hint(const void *obj)
+{
+	return READ_ONCE(((const struct kthread_work *)obj)->func);
+}
+
+static bool cannot_disarm_here(void *obj)
+{
+	return false;
+}
+
+static void kthread_work_disarm_wait(void *obj)
+{
+	kthread_cancel_work_sync(obj);
+}
+
+static const struct sg_kind sg_kind_kthread_work = {
+	.name		= "kthread_work",
+	.stat		= SG_STAT_ARMED_KTHREAD_WORK,
+	.is_armed	= kthread_work_armed,
+	.debug_hint	= kthread_work_hint,
+	.disarm		= cannot_disarm_here,
+	.disarm_wait	= kthread_work_disarm_wait,
+};
+
+/*
+ * kthread_delayed_work: its timer_list, armed with
+ * kthread_delayed_work_timer_fn(), reported at the kthread_delayed_work's
+ * offset with the function it will run, as a delayed_work is. Stopped, as
+ * kthread_cancel_delayed_work_sync() stops it, by the release work.
+ */
+static const struct kthread_delayed_work *kdwork_of(const void *timer)
+{
+	return container_of(timer, struct kthread_delayed_work, timer);
+}
+
+static void *kdwork_hint(const void *timer)
+{
+	kthread_work_func_t func;
+
+	if (copy_from_kernel_nofault(&func, &kdwork_of(timer)->work.func, sizeof(func)))
+		return NULL;
+	return func;
+}
+
+static void kdwork_disarm_wait(void *timer)
+{
+	kthread_cancel_delayed_work_sync((struct kthread_delayed_work *)kdwork_of(timer));
+}
+
+static const struct sg_kind sg_kind_kthread_delayed_work = {
+	.name		= "kthread_delayed_work",
+	.stat		= SG_STAT_ARMED_KTHREAD_DELAYED_WORK,
+	.outer_offset	= offsetof(struct kthread_delayed_work, timer),
+	.is_armed	= dwork_timer_armed,
+	.debug_hint	= kdwork_hint,
+	.expires_ns	= timer_list_expires,
+	.disarm		= cannot_disarm_here,
+	.disarm_wait	= kdwork_disarm_wait,
+};
+
 const struct sg_kind *const sg_kinds[SG_NR_KINDS] = {
 	[SG_KIND_HRTIMER]	= &sg_kind_hrtimer,
 	[SG_KIND_TIMER_LIST]	= &sg_kind_timer_list,
 	[SG_KIND_DELAYED_WORK]	= &sg_kind_delayed_work,
 	[SG_KIND_WORK]		= &sg_kind_work,
+	[SG_KIND_KTHREAD_WORK]	= &sg_kind_kthread_work,
+	[SG_KIND_KTHREAD_DELAYED_WORK] = &sg_kind_kthread_delayed_work,
 };

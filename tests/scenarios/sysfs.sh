@@ -156,7 +156,7 @@ for s in frees_checked armed_frees armed_hrtimer armed_timer_list tracked track_
 	quarantined released quarantine_held quarantine_bytes disarmed disarm_deferred \
 	quarantine_failures poison_violations armed_delayed_work armed_work_struct \
 	repeat_hits reports_suppressed hooks_live hooks_missed tracker_capacity tracker_bytes \
-	stack_failures armed_after_free; do
+	stack_failures armed_after_free armed_kthread_work armed_kthread_delayed_work; do
 	[ -r $SG/stats/$s ] || echo "missing stats/$s"
 done >/tmp/missing
 check "every counter file exists" test ! -s /tmp/missing

@@ -97,6 +97,9 @@ bool cancel_work(struct work_struct *w) { abort(); }
 bool cancel_work_sync(struct work_struct *w) { abort(); }
 bool cancel_delayed_work(struct delayed_work *w) { abort(); }
 bool cancel_delayed_work_sync(struct delayed_work *w) { abort(); }
+void kthread_delayed_work_timer_fn(struct timer_list *t) { }
+bool kthread_cancel_work_sync(struct kthread_work *w) { abort(); }
+bool kthread_cancel_delayed_work_sync(struct kthread_delayed_work *w) { abort(); }
 
 /* Run @fn on "CPU" @cpu, as task @task (NULL: that CPU's own task). */
 struct on_cpu {
@@ -139,6 +142,7 @@ struct priv {
 	struct hrtimer ht;
 	struct timer_list tl;
 	struct work_struct work;
+	struct kthread_work kwork;
 	char tail[64];
 };
 
@@ -149,6 +153,7 @@ static struct hrtimer_clock_base clock_bases[NR_CPUS];
 static enum hrtimer_restart ht_fn(struct hrtimer *t) { return HRTIMER_NORESTART; }
 static void tl_fn(struct timer_list *t) { }
 static void work_fn(struct work_struct *w) { }
+static void kwork_fn(struct kthread_work *w) { }
 
 static void fresh(void)
 {
@@ -166,6 +171,8 @@ static void fresh(void)
 	obj->ht.base = &clock_bases[0];
 	obj->tl.function = tl_fn;
 	obj->work.func = work_fn;
+	obj->kwork.func = kwork_fn;
+	obj->kwork.node.next = obj->kwork.node.prev = &obj->kwork.node;
 	memset(&reported, 0, sizeof(reported));
 }
 
@@ -261,6 +268,30 @@ static void work_start(void *unused)
 static void work_end(void *unused)
 {
 	probe_work_end(NULL, &obj->work, work_fn);
+}
+
+/* kthread_insert_work(), and kthread_worker_fn() taking the work off. */
+static struct list_head kworker_list = { &kworker_list, &kworker_list };
+
+static void kwork_queue(void *unused)
+{
+	obj->kwork.node.next = obj->kwork.node.prev = &kworker_list;
+	probe_kthread_work_queue(NULL, NULL, &obj->kwork);
+}
+
+static void kwork_dequeue(void *unused)
+{
+	obj->kwork.node.next = obj->kwork.node.prev = &obj->kwork.node;
+}
+
+static void kwork_start(void *unused)
+{
+	probe_kthread_work_start(NULL, &obj->kwork);
+}
+
+static void kwork_end(void *unused)
+{
+	probe_kthread_work_end(NULL, &obj->kwork, kwork_fn);
 }
 
 /* Results, as KTAP, and the suite's closing count. */
@@ -452,6 +483,41 @@ static void work_cases(void)
 	expect("work returned: not reported", 0, NULL, -1);
 }
 
+static void kthread_work_cases(void)
+{
+	fresh();
+	on_cpu(0, NULL, kwork_queue, NULL);
+	on_cpu(1, NULL, free_obj, NULL);
+	expect("kthread_work queued, freed: reported queued", 1, "kthread_work", -1);
+
+	fresh();
+	on_cpu(0, NULL, kwork_queue, NULL);
+	on_cpu(0, &workers[0], kwork_dequeue, NULL);
+	on_cpu(0, &workers[0], kwork_start, NULL);
+	workers[0].on_cpu = 0;
+	workers[0].__state = TASK_INTERRUPTIBLE;
+	on_cpu(1, NULL, free_obj, NULL);
+	expect("kthread_work sleeping in its function: reported running", 1, "kthread_work", 0);
+
+	fresh();
+	on_cpu(0, NULL, kwork_queue, NULL);
+	on_cpu(0, &workers[0], kwork_dequeue, NULL);
+	on_cpu(1, NULL, kwork_queue, NULL);
+	on_cpu(0, &workers[0], kwork_start, NULL);
+	on_cpu(0, &workers[0], kwork_end, NULL);
+	on_cpu(1, NULL, free_obj, NULL);
+	expect("kthread_work queued again before its start event: reported queued", 1,
+	       "kthread_work", -1);
+
+	fresh();
+	on_cpu(0, NULL, kwork_queue, NULL);
+	on_cpu(0, &workers[0], kwork_dequeue, NULL);
+	on_cpu(0, &workers[0], kwork_start, NULL);
+	on_cpu(0, &workers[0], kwork_end, NULL);
+	on_cpu(1, NULL, free_obj, NULL);
+	expect("kthread_work returned: not reported", 0, NULL, -1);
+}
+
 int main(void)
 {
 	obj = aligned_alloc(64, sizeof(*obj));
@@ -466,6 +532,7 @@ int main(void)
 	old_order = false;
 	timer_list_cases();
 	work_cases();
+	kthread_work_cases();
 	printf("1..%u\n", nr);
 	printf("# Totals: pass:%u fail:%u xfail:0 xpass:0 skip:0 error:0\n", passed, failed);
 	return failed ? 1 : 0;

@@ -283,6 +283,27 @@ bool cancel_delayed_work(struct delayed_work *w);
 bool cancel_delayed_work_sync(struct delayed_work *w);
 struct pool_workqueue;
 
+struct kthread_work;
+typedef void (*kthread_work_func_t)(struct kthread_work *);
+struct kthread_worker { int unused; };
+struct kthread_work {
+	struct list_head node;
+	kthread_work_func_t func;
+	struct kthread_worker *worker;
+	int canceling;
+};
+struct kthread_delayed_work {
+	struct kthread_work work;
+	struct timer_list timer;
+};
+static inline bool list_empty_careful(const struct list_head *h)
+{
+	return h->next == h && h->prev == h;
+}
+void kthread_delayed_work_timer_fn(struct timer_list *t);
+bool kthread_cancel_work_sync(struct kthread_work *w);
+bool kthread_cancel_delayed_work_sync(struct kthread_delayed_work *w);
+
 /* Tasks: a worker is one of these; current is the thread's. */
 #define TASK_RUNNING	0
 #define TASK_INTERRUPTIBLE 1
