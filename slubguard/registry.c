@@ -110,6 +110,34 @@ static struct sg_tracker *unlink(struct sg_bucket *b, struct sg_entry *e)
 	return t;
 }
 
+/*
+ * Under the bucket's lock: a new entry for @obj, the bucket's own if free,
+ * else a tracker from the pool; NULL (counted, traced) if the pool is empty.
+ */
+static struct sg_entry *new_entry(struct sg_bucket *b, enum sg_kind_id kind,
+				  const void *obj, u32 stack)
+{
+	struct sg_tracker *t;
+	struct sg_entry *e;
+
+	if (!READ_ONCE(b->own.obj)) {
+		e = &b->own;
+	} else {
+		t = __sg_node_get();
+		if (unlikely(!t)) {
+			sg_count(SG_STAT_TRACK_FAILURES);
+			trace_track_failure(obj, sg_kinds[kind]->name);
+			return NULL;
+		}
+		hlist_bl_add_head(&t->node, &b->head);
+		e = &t->e;
+	}
+	WRITE_ONCE(e->obj, obj);
+	e->stack = stack;
+	sg_mark(b, obj);
+	return e;
+}
+
 /**
  * sg_track() - record that @obj is armed
  * @kind:	what @obj is
@@ -126,34 +154,19 @@ static struct sg_tracker *unlink(struct sg_bucket *b, struct sg_entry *e)
 void sg_track(enum sg_kind_id kind, const void *obj, void *hint, u64 stamp, u32 stack)
 {
 	struct sg_bucket *b = sg_bucket_of(obj);
-	struct sg_tracker *t;
 	struct sg_entry *e;
 
 	sg_bucket_lock(b);
 	e = lookup(b, obj);
-	if (!e) {
-		if (!READ_ONCE(b->own.obj)) {
-			e = &b->own;
-		} else {
-			t = __sg_node_get();
-			if (unlikely(!t)) {
-				sg_bucket_unlock(b);
-				sg_count(SG_STAT_TRACK_FAILURES);
-				trace_track_failure(obj, sg_kinds[kind]->name);
-				return;
-			}
-			hlist_bl_add_head(&t->node, &b->head);
-			e = &t->e;
-		}
-		WRITE_ONCE(e->obj, obj);
-		e->stack = stack;
-		sg_mark(b, obj);
-	} else {
+	if (e)
 		sg_set_stack(e, kind, hint, stack);
+	else
+		e = new_entry(b, kind, obj, stack);
+	if (e) {
+		e->kind = kind;
+		e->hint = hint;
+		e->stamp = stamp;
 	}
-	e->kind = kind;
-	e->hint = hint;
-	e->stamp = stamp;
 	sg_bucket_unlock(b);
 }
 
@@ -180,7 +193,6 @@ void sg_track_running(enum sg_kind_id kind, const void *obj, void *hint, u64 sta
 		      u64 max_stamp, bool (*queued)(const void *obj))
 {
 	struct sg_bucket *b = sg_bucket_of(obj);
-	struct sg_tracker *t;
 	struct sg_entry *e;
 	unsigned long flags;
 
@@ -189,28 +201,12 @@ void sg_track_running(enum sg_kind_id kind, const void *obj, void *hint, u64 sta
 	if (queued && queued(obj))
 		goto out;
 	e = lookup(b, obj);
-	if (e) {
-		if (e->stamp > max_stamp)
-			goto out;
-	} else {
-		if (!READ_ONCE(b->own.obj)) {
-			e = &b->own;
-		} else {
-			t = __sg_node_get();
-			if (unlikely(!t)) {
-				sg_bucket_unlock(b);
-				local_irq_restore(flags);
-				sg_count(SG_STAT_TRACK_FAILURES);
-				trace_track_failure(obj, sg_kinds[kind]->name);
-				return;
-			}
-			hlist_bl_add_head(&t->node, &b->head);
-			e = &t->e;
-		}
-		WRITE_ONCE(e->obj, obj);
-		e->stack = 0;
-		sg_mark(b, obj);
-	}
+	if (e && e->stamp > max_stamp)
+		goto out;
+	if (!e)
+		e = new_entry(b, kind, obj, 0);
+	if (!e)
+		goto out;
 	e->kind = kind;
 	e->hint = hint;
 	e->stamp = stamp;
