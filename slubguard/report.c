@@ -402,9 +402,17 @@ const char *sg_alloc_name(const void *obj, struct kmem_cache *cache)
  */
 void sg_report_fill_context(struct sg_report *r)
 {
+	struct sg_devres_note *n = this_cpu_ptr(&sg_devres_note);
+
 	r->cpu = raw_smp_processor_id();
 	r->pid = task_pid_nr(current);
 	strscpy(r->comm, current->comm, sizeof(r->comm));
+	r->device[0] = '\0';
+	if (READ_ONCE(n->node) == r->free->obj) {
+		strscpy(r->device, n->device, sizeof(r->device));
+		strscpy(r->driver, n->driver, sizeof(r->driver));
+		WRITE_ONCE(n->node, NULL);
+	}
 	fill_stack(r);
 }
 
@@ -636,6 +644,9 @@ void sg_report_print(const struct sg_report *r)
 	/* A report before a panic is always printed. */
 	out_start(&o, report_allowed(&sg_free_window, r->action == SG_POLICY_PANIC));
 	print_title(&o, r, &sg_blame);
+	if (r->device[0])
+		out(&o, false, "devres memory of device %s (driver %s)\n",
+		    r->device, r->driver);
 	out(&o, false, "%s(%p) of a %zu-byte object from %s%s, holding %u armed timer%s:\n",
 	    r->via, f->obj, f->size, f->cache ? "cache " : "", r->cache_name, r->nr_timers,
 	    r->nr_timers == 1 ? "" : "s");

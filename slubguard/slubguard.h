@@ -460,6 +460,19 @@ unsigned int sg_registry_find(const void *start, size_t size,
  */
 #define SG_SELFTEST_RETRIES	2
 
+/**
+ * struct sg_devres_note - the devres node this CPU gives back last
+ * @node:	the node, which its kfree() frees next
+ * @device:	its device's name
+ * @driver:	the device's driver's name, or "(none)"
+ */
+struct sg_devres_note {
+	const void *node;
+	char device[40];
+	char driver[24];
+};
+DECLARE_PER_CPU(struct sg_devres_note, sg_devres_note);
+
 /* tracepoints.c: keeps the registry in step with the kernel's timer events. */
 int sg_tracepoints_init(void);
 int sg_tracepoints_start(const char *when);
@@ -705,6 +718,8 @@ int sg_report_limit_parse(const char *buf, unsigned int *val);
  * @cpu:	where the free ran
  * @pid:	who freed
  * @comm:	who freed
+ * @device:	for a devres node, its device's name; else empty
+ * @driver:	for a devres node, its device's driver's name
  */
 struct sg_report {
 	const struct sg_free *free;
@@ -728,6 +743,8 @@ struct sg_report {
 	int cpu;
 	pid_t pid;
 	char comm[16];
+	char device[40];
+	char driver[24];
 };
 
 const char *sg_alloc_name(const void *obj, struct kmem_cache *cache);

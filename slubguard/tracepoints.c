@@ -8,6 +8,7 @@
 #define pr_fmt(fmt) "slubguard: " fmt
 
 #include <linux/cpu.h>
+#include <linux/device.h>
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/slab.h>
@@ -244,16 +245,44 @@ static void probe_kthread_work_end(void *data, struct kthread_work *work,
 	sg_untrack(work, (u64)(unsigned long)current);
 }
 
+/*
+ * devres gives a device's managed memory back at unbind, each node after a
+ * "REL" event (kernels from 5.15): the node is the object its kfree() then
+ * frees, so a report of that free can name the device and its driver. The
+ * names are copied here, in process context with interrupts off for the
+ * copy; a free on another CPU, or after another node's event, matches
+ * nothing and names nothing.
+ */
+DEFINE_PER_CPU(struct sg_devres_note, sg_devres_note);
+
+static void probe_devres_log(void *data, struct device *dev, const char *op, void *node,
+			     const char *name, size_t size)
+{
+	struct sg_devres_note *n;
+	unsigned long flags;
+
+	if (strcmp(op, "REL"))
+		return;
+	local_irq_save(flags);
+	n = this_cpu_ptr(&sg_devres_note);
+	n->node = node;
+	strscpy(n->device, dev_name(dev), sizeof(n->device));
+	strscpy(n->driver, dev->driver ? dev->driver->name : "(none)", sizeof(n->driver));
+	local_irq_restore(flags);
+}
+
 /**
  * struct sg_tp - a tracepoint slubguard attaches to
  * @name:	the event's name
  * @probe:	the function attached
+ * @optional:	slubguard works without it (a kernel may not have it)
  * @tp:		the tracepoint, once found
  * @attached:	whether @probe is registered
  */
 struct sg_tp {
 	const char *name;
 	void *probe;
+	bool optional;
 	struct tracepoint *tp;
 	bool attached;
 };
@@ -273,6 +302,7 @@ static struct sg_tp sg_tps[] = {
 	{ "sched_kthread_work_queue_work", probe_kthread_work_queue },
 	{ "sched_kthread_work_execute_start", probe_kthread_work_start },
 	{ "sched_kthread_work_execute_end", probe_kthread_work_end },
+	{ "devres_log",			probe_devres_log, true },
 };
 
 static void match_tracepoint(struct tracepoint *tp, void *priv)
@@ -448,7 +478,7 @@ int sg_tracepoints_init(void)
 
 	for_each_kernel_tracepoint(match_tracepoint, NULL);
 	for (i = 0; i < ARRAY_SIZE(sg_tps); i++) {
-		if (!sg_tps[i].tp) {
+		if (!sg_tps[i].tp && !sg_tps[i].optional) {
 			pr_err("tracepoint %s not found in this kernel\n", sg_tps[i].name);
 			return -ENOENT;
 		}
@@ -462,6 +492,8 @@ static int attach_all(void)
 	int ret;
 
 	for (i = 0; i < ARRAY_SIZE(sg_tps); i++) {
+		if (!sg_tps[i].tp)
+			continue;	/* an optional one this kernel lacks */
 		ret = tracepoint_probe_register(sg_tps[i].tp, sg_tps[i].probe, NULL);
 		if (ret) {
 			pr_err("cannot attach to tracepoint %s: %d\n", sg_tps[i].name, ret);

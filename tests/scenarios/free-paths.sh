@@ -9,6 +9,7 @@
 #@ timeout: 300
 #@ expect: ^slubguard: [0-9]+ hrtimers were armed before load; tracking them$
 #@ allow: ^BUG: slubguard: free of armed hrtimer in sg_free_[a-z_]+\+
+#@ expect: ^slubguard: devres memory of device sg_free_paths \(driver \(none\)\)$
 #@ expect: ^slubguard: freed by (release_nodes|devres_release_all)\+0x[0-9a-f]+/0x[0-9a-f]+ for it \(generic code; the stack shows the path\)$
 
 SG=/sys/kernel/slubguard

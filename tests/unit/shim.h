@@ -304,6 +304,17 @@ void kthread_delayed_work_timer_fn(struct timer_list *t);
 bool kthread_cancel_work_sync(struct kthread_work *w);
 bool kthread_cancel_delayed_work_sync(struct kthread_delayed_work *w);
 
+struct device_driver { const char *name; };
+struct device {
+	const char *name;
+	struct device_driver *driver;
+};
+static inline const char *dev_name(const struct device *d) { return d->name; }
+static inline void strscpy(char *dst, const char *src, size_t n)
+{
+	snprintf(dst, n, "%s", src);
+}
+
 /* Tasks: a worker is one of these; current is the thread's. */
 #define TASK_RUNNING	0
 #define TASK_INTERRUPTIBLE 1
