@@ -150,21 +150,21 @@ static void console_print(bool always)
 	unsigned long flags;
 	bool more;
 
-	if (!always && test_and_set_bit_lock(0, &sg_console.printing))
-		return;
-	for (;;) {
-		raw_spin_lock_irqsave(&sg_report_lock, flags);
-		more = console_next_line();
-		if (!more && !always)
-			clear_bit_unlock(0, &sg_console.printing);
-		raw_spin_unlock_irqrestore(&sg_report_lock, flags);
-		if (!more)
-			break;
-		printk(KERN_ERR "%s\n", sg_console.line);
-	}
-	/* A report queued as the bit was cleared: print it too. */
-	if (!always && READ_ONCE(sg_console.head) != READ_ONCE(sg_console.tail))
-		console_print(false);
+	do {
+		if (!always && test_and_set_bit_lock(0, &sg_console.printing))
+			return;
+		for (;;) {
+			raw_spin_lock_irqsave(&sg_report_lock, flags);
+			more = console_next_line();
+			if (!more && !always)
+				clear_bit_unlock(0, &sg_console.printing);
+			raw_spin_unlock_irqrestore(&sg_report_lock, flags);
+			if (!more)
+				break;
+			printk(KERN_ERR "%s\n", sg_console.line);
+		}
+		/* A report queued as the bit was cleared: print it too. */
+	} while (!always && READ_ONCE(sg_console.head) != READ_ONCE(sg_console.tail));
 }
 
 /*
