@@ -107,9 +107,10 @@ static bool forget_queued(const void *obj)
  */
 bool sg_hit_is_live(struct sg_hit *hit)
 {
-	/* Another callback by now: left to the arm that set it. */
-	hit->state = SG_QUEUED;
-	if (hit->kind->debug_hint(hit->obj) != hit->hint)
+	/* Another callback by now: reused memory (check_free() drops it). */
+	hit->state = SG_IDLE;
+	hit->stale = hit->kind->debug_hint(hit->obj) != hit->hint;
+	if (hit->stale)
 		return false;
 	hit->state = hit->kind->is_armed(hit->obj, hit->stamp, &hit->cpu);
 	return hit->state != SG_IDLE;
@@ -183,9 +184,11 @@ noinline enum sg_verdict sg_check_free(const struct sg_free *free)
 			/*
 			 * The object is going away: so does what was left of
 			 * it, unless an arm restamped the entry meanwhile, or
-			 * armed it with another callback.
+			 * gave it another callback.
 			 */
-			if (hits[i].state == SG_IDLE)
+			if (hits[i].stale)
+				sg_untrack_stale(hits[i].obj, hits[i].hint);
+			else
 				sg_untrack(hits[i].obj, hits[i].stamp);
 			sg_count(SG_STAT_STALE_SKIPPED);
 			continue;

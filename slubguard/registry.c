@@ -268,6 +268,32 @@ void sg_untrack(const void *obj, u64 stamp)
 	local_irq_restore(flags);
 }
 
+/**
+ * sg_untrack_stale() - drop @obj's entry if it still names callback @hint
+ * @obj:	an object being freed, whose live callback is another
+ * @hint:	the callback the entry had when it was found
+ *
+ * In any context. The memory was reused for something else: the entry is
+ * stale, and goes, unless an arm since has given it its new callback.
+ */
+void sg_untrack_stale(const void *obj, void *hint)
+{
+	struct sg_bucket *b = sg_bucket_of(obj);
+	struct sg_tracker *t = NULL;
+	struct sg_entry *e;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	sg_bucket_lock(b);
+	e = lookup(b, obj);
+	if (e && e->hint == hint)
+		t = unlink(b, e);
+	sg_bucket_unlock(b);
+	if (t)
+		__sg_node_put(t);
+	local_irq_restore(flags);
+}
+
 /* @obj's stamp now, or SG_STAMP_ANY if it has no entry; in any context. */
 u64 sg_registry_stamp(const void *obj)
 {

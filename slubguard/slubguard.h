@@ -241,6 +241,7 @@ void sg_pool_exit(void);
  * @stamp:	its entry's stamp (struct sg_entry)
  * @stack:	the stack that armed it, or 0 (struct sg_entry)
  * @state:	what the live check found (enum sg_armed)
+ * @stale:	the live object's callback is another: its memory was reused
  * @cpu:	with SG_RUNNING, where its callback runs
  */
 struct sg_hit {
@@ -250,6 +251,7 @@ struct sg_hit {
 	u64 stamp;
 	u32 stack;
 	u8 state;
+	bool stale;
 	int cpu;
 };
 
@@ -416,6 +418,7 @@ int sg_registry_init(void);
 void sg_registry_clear(void);
 void sg_registry_exit(void);
 void sg_untrack(const void *obj, u64 stamp);
+void sg_untrack_stale(const void *obj, void *hint);
 void __sg_restamp(const void *obj, u64 max_stamp, u64 stamp);
 /*
  * Stamps other than an hrtimer's expiry (a time since boot, in ns, at least

@@ -367,6 +367,24 @@ static void hrtimer_cases(void)
 	expect("hrtimer re-armed by its callback, freed after: reported queued", 1, "hrtimer", -1);
 }
 
+static enum hrtimer_restart other_fn(struct hrtimer *t) { return HRTIMER_NORESTART; }
+
+/* Memory reused: the entry is stale, and the free of that memory drops it. */
+static void stale_case(void)
+{
+	struct sg_hit hit;
+	unsigned int left;
+
+	fresh();
+	on_cpu(0, NULL, ht_arm, NULL);
+	obj->ht.state = HRTIMER_STATE_INACTIVE;
+	obj->ht.function = other_fn;
+	on_cpu(1, NULL, free_obj, NULL);
+	left = sg_registry_find(obj, sizeof(*obj), &hit, 1);
+	reported.nr += left;	/* an entry left behind counts as a failure */
+	expect("entry of reused memory (another callback): not reported, and dropped", 0, NULL, -1);
+}
+
 static void timer_list_cases(void)
 {
 	struct on_cpu o;
@@ -530,6 +548,7 @@ int main(void)
 			break;
 	}
 	old_order = false;
+	stale_case();
 	timer_list_cases();
 	work_cases();
 	kthread_work_cases();
