@@ -356,6 +356,8 @@ static unsigned int hit_add(const struct sg_entry *e, unsigned long start, unsig
 {
 	const void *obj = READ_ONCE(e->obj);
 	unsigned long addr = (unsigned long)obj;
+	const struct sg_kind *kind;
+	void *hint;
 	unsigned int i;
 
 	if (addr < start || addr >= end || nr >= max)
@@ -364,9 +366,22 @@ static unsigned int hit_add(const struct sg_entry *e, unsigned long start, unsig
 	for (i = 0; i < nr; i++)
 		if (hits[i].obj == obj)
 			return nr;
-	hits[nr].kind = sg_kinds[e->kind];
+	kind = sg_kinds[e->kind];
+	hint = e->hint;
+	/*
+	 * A delayed_work's timer, but the range starts after the delayed_work
+	 * would: it is not that object (memory reused, or a timer_list armed
+	 * with delayed_work_timer_fn()), and what lies before the range may be
+	 * a guard page. What is in the range is a timer_list: checked,
+	 * reported and disarmed as one, its fingerprint read from itself.
+	 */
+	if (addr - kind->outer_offset < start) {
+		kind = kind->inner;
+		hint = kind->debug_hint(obj);
+	}
+	hits[nr].kind = kind;
 	hits[nr].obj = obj;
-	hits[nr].hint = e->hint;
+	hits[nr].hint = hint;
 	hits[nr].stamp = e->stamp;
 	hits[nr].stack = e->stack;
 	return nr + 1;

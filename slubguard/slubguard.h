@@ -96,6 +96,9 @@ enum sg_armed {
  * @stat:	the counter bumped when a freed object holds an armed one
  * @outer_offset: where the tracked object lies in the one reported (the
  *		timer_list of a delayed_work); usually 0
+ * @inner:	with @outer_offset: the kind of the tracked object alone, for a
+ *		free whose range starts after the outer object would (so that
+ *		nothing before the range is read, or written by a disarm)
  * @is_armed:	reads the live object: whether the kernel has it queued, or
  *		runs its callback elsewhere (enum sg_armed); the second argument
  *		is the entry's stamp when it was found, the third is set to the
@@ -120,6 +123,7 @@ struct sg_kind {
 	const char *name;
 	enum sg_stat stat;
 	unsigned int outer_offset;
+	const struct sg_kind *inner;
 	enum sg_armed (*is_armed)(const void *obj, u64 stamp, int *cpu);
 	void *(*debug_hint)(const void *obj);
 	s64 (*expires_ns)(const void *obj);
