@@ -25,10 +25,15 @@ struct sg_kprobe_slot {
 static int sg_kprobe_handler(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct sg_kprobe_slot *slot = container_of(kp, struct sg_kprobe_slot, kp);
+	enum sg_verdict verdict;
 
-	if (sg_hook_run(slot->hook, (unsigned long)kp->addr, sg_entry_return_address(regs),
-			regs_get_kernel_argument(regs, 0), regs_get_kernel_argument(regs, 1),
-			regs_get_kernel_argument(regs, 2)) == SG_CALL_SKIP) {
+	/* A report is printed once this returns (sg_print_deferred). */
+	__this_cpu_inc(sg_print_deferred);
+	verdict = sg_hook_run(slot->hook, (unsigned long)kp->addr, sg_entry_return_address(regs),
+			      regs_get_kernel_argument(regs, 0), regs_get_kernel_argument(regs, 1),
+			      regs_get_kernel_argument(regs, 2));
+	__this_cpu_dec(sg_print_deferred);
+	if (verdict == SG_CALL_SKIP) {
 		/* Return to the caller at once; no single-step. */
 		sg_entry_return_now(regs);
 		return 1;

@@ -464,6 +464,7 @@ out_hooks:
 	sg_hooks_exit();
 out_quarantine:
 	sg_quarantine_exit();
+	sg_report_exit();
 	sg_tracepoints_stop();
 out_registry:
 	sg_stacks_exit();
@@ -486,6 +487,7 @@ static void __exit slubguard_exit(void)
 	sg_hooks_exit();
 	held = sg_quarantine_stat(SG_STAT_QUARANTINE_HELD);
 	sg_quarantine_exit();
+	sg_report_exit();
 	sg_tracepoints_stop();
 	sg_stacks_exit();
 	sg_registry_exit();

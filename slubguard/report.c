@@ -11,6 +11,7 @@
  */
 #define pr_fmt(fmt) "slubguard: " fmt
 
+#include <linux/irq_work.h>
 #include <linux/jiffies.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
@@ -140,6 +141,24 @@ static bool console_next_line(void)
 	return true;
 }
 
+static void console_print(bool always);
+
+/*
+ * Raised on a CPU while a kprobe handler of slubguard's runs there
+ * (hook_kprobe.c). The kprobe core never nests handlers: a console driver's
+ * own free, made as that handler prints, would hit a kprobe dropped
+ * unchecked. There the report is printed from an irq_work instead, once the
+ * handler has returned and interrupts are on.
+ */
+DEFINE_PER_CPU(unsigned int, sg_print_deferred);
+
+static void console_print_work(struct irq_work *work)
+{
+	console_print(false);
+}
+
+static DEFINE_IRQ_WORK(sg_console_work, console_print_work);
+
 /*
  * After sg_report_lock is dropped: print what is queued, unless another CPU
  * (or what this CPU interrupted) is printing it. @always (a panic follows):
@@ -150,6 +169,10 @@ static void console_print(bool always)
 	unsigned long flags;
 	bool more;
 
+	if (!always && raw_cpu_read(sg_print_deferred)) {
+		irq_work_queue(&sg_console_work);
+		return;
+	}
 	do {
 		if (!always && test_and_set_bit_lock(0, &sg_console.printing))
 			return;
@@ -801,4 +824,15 @@ void sg_report_poison(const char *culprit, const char *cache_name, const u8 *obj
 	out_end(&o);
 	raw_spin_unlock_irqrestore(&sg_report_lock, flags);
 	console_print(false);
+}
+
+/**
+ * sg_report_exit() - wait for a report's printing that was put off
+ *
+ * At unload, once no hook runs and the quarantine is gone: nothing queues
+ * the irq_work any more.
+ */
+void sg_report_exit(void)
+{
+	irq_work_sync(&sg_console_work);
 }

@@ -763,6 +763,8 @@ void sg_report_fill_context(struct sg_report *r);
 #define SG_REPORTS_SPACE	32768	/* all kept reports */
 ssize_t sg_report_read(char *buf, loff_t off, size_t count);
 void sg_report_print(const struct sg_report *r);
+void sg_report_exit(void);
+DECLARE_PER_CPU(unsigned int, sg_print_deferred);
 void sg_report_rearmed(const char *culprit, const char *cache_name, const void *obj,
 		       size_t size, const struct sg_hit *hits, unsigned int nr);
 void sg_report_poison(const char *culprit, const char *cache_name, const u8 *obj,
