@@ -116,6 +116,30 @@ bool sg_hit_is_live(struct sg_hit *hit)
 	return hit->state != SG_IDLE;
 }
 
+/*
+ * A delayed work's own work lies where the delayed work does, and while its
+ * timer is pending it can look queued too (a kthread_work is linked on the
+ * worker's list of delayed works; a work_struct has its pending bit set).
+ * Both hits are one object, reported and stopped as the delayed work.
+ */
+static unsigned int one_per_object(struct sg_hit *hits, unsigned int nr)
+{
+	unsigned int i, j, n = 0;
+
+	for (i = 0; i < nr; i++) {
+		bool inner = false;
+
+		for (j = 0; j < nr && !hits[i].kind->outer_offset; j++)
+			if (hits[j].kind->outer_offset &&
+			    (unsigned long)hits[j].obj - hits[j].kind->outer_offset ==
+			    (unsigned long)hits[i].obj)
+				inner = true;
+		if (!inner)
+			hits[n++] = hits[i];
+	}
+	return n;
+}
+
 /* In the order they lie in the object: the report reads like its layout. */
 static void sort_by_offset(struct sg_hit *hits, unsigned int nr)
 {
@@ -195,6 +219,7 @@ noinline enum sg_verdict sg_check_free(const struct sg_free *free)
 		}
 		hits[live++] = hits[i];
 	}
+	live = one_per_object(hits, live);
 	if (!live)
 		return SG_CALL_PROCEED;
 	if (reported) {
@@ -216,6 +241,17 @@ noinline enum sg_verdict sg_check_free(const struct sg_free *free)
 	sg_report_print(&report);
 	if (report.action == SG_POLICY_WARN && finished_later(free))
 		remember_queued(free->obj);
+	/*
+	 * A callback running in memory given back was reported once: its
+	 * entry goes, or every later free of that memory, reused by an
+	 * innocent owner, would be blamed while the callback lasts (a work
+	 * that sleeps; the torture generator found it). A queued timer keeps
+	 * its entry: it is still armed in that memory.
+	 */
+	if (verdict == SG_CALL_PROCEED)
+		for (i = 0; i < live; i++)
+			if (hits[i].state == SG_RUNNING)
+				sg_untrack(hits[i].obj, hits[i].stamp);
 	if (report.action == SG_POLICY_PANIC)
 		panic("slubguard: free of armed %s in %pS\n",
 		      hits[0].kind->name, (void *)report.culprit);

@@ -493,6 +493,11 @@ enum sg_quarantine_result sg_quarantine(const struct sg_free *free, unsigned lon
 		waits[nr_waits] = e ? sg_node_get() : NULL;
 		if (!waits[nr_waits])
 			goto no_room;
+		/*
+		 * Its entry goes now: an entry there when the wait is done was
+		 * made by an arm after this free (report_if_queued()).
+		 */
+		sg_untrack(hits[i].obj, hits[i].stamp);
 		waits[nr_waits]->timer = (void *)hits[i].obj;
 		waits[nr_waits]->kind = hits[i].kind;
 		waits[nr_waits]->entry = e;
@@ -552,6 +557,30 @@ static void take_all(struct list_head *from, struct list_head *to)
 	raw_spin_unlock_irqrestore(&sg_q.lock, flags);
 }
 
+/*
+ * Before the wait for @w's callback: its registry entry went at the free,
+ * so one found queued now was armed again since (a stale pointer, or its
+ * own callback): a use after free, reported before the wait disarms it.
+ */
+static void report_if_queued(const struct sg_qwait *w)
+{
+	const struct sg_qentry *e = w->entry;
+	struct sg_hit hits[SG_MAX_HITS];
+	unsigned int nr, i;
+
+	nr = sg_registry_find(e->obj, e->size, hits, ARRAY_SIZE(hits));
+	for (i = 0; i < nr; i++) {
+		if (hits[i].obj != w->timer)
+			continue;
+		if (!sg_hit_is_live(&hits[i]) || hits[i].state != SG_QUEUED)
+			return;
+		sg_count(SG_STAT_ARMED_AFTER_FREE);
+		sg_report_rearmed(culprit_name(e), sg_alloc_name(e->obj, e->cache),
+				  e->obj, e->size, &hits[i], 1);
+		return;
+	}
+}
+
 /* Process context: wait for running callbacks; poison_later() poisons after. */
 static void finish_waits(void)
 {
@@ -562,6 +591,7 @@ static void finish_waits(void)
 	take_all(&sg_q.waits, &waits);
 
 	list_for_each_entry_safe(w, next, &waits, list) {
+		report_if_queued(w);
 		w->kind->disarm_wait(w->timer);
 		raw_spin_lock_irqsave(&sg_q.lock, flags);
 		if (!--w->entry->waiting && w->entry->poisonable)

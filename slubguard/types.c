@@ -288,9 +288,23 @@ static const struct sg_kind sg_kind_delayed_work = {
 static enum sg_armed worker_runs(const void *obj, u64 stamp, int *cpu,
 				 bool (*queued)(const void *obj));
 
+/*
+ * Queued: pending, and on a pool_workqueue's list. Pending without that is
+ * a delayed_work's timer pending (the timer's own entry reports and stops
+ * it), a queueing under way on another CPU, or a cancel under way; there
+ * cancel_work() and cancel_work_sync() would spin until it changes, for
+ * ever under a delayed_work's timer (the torture generator hung on it).
+ */
+static bool work_on_queue(const struct work_struct *work)
+{
+	unsigned long data = READ_ONCE(*work_data_bits((struct work_struct *)work));
+
+	return (data & WORK_STRUCT_PENDING) && (data & WORK_STRUCT_PWQ);
+}
+
 static bool work_queued(const void *obj)
 {
-	return work_pending((struct work_struct *)obj);
+	return work_on_queue(obj);
 }
 
 static enum sg_armed work_armed(const void *obj, u64 stamp, int *cpu)
@@ -307,6 +321,16 @@ static enum sg_armed worker_runs(const void *obj, u64 stamp, int *cpu,
 	if (queued(obj))
 		return SG_QUEUED;
 	if (stamp == SG_STAMP_QUEUED || worker == current)
+		return SG_IDLE;
+	/*
+	 * Freed where RCU callbacks run (softirq, or bh off in the rcuc and
+	 * rcuo threads), a work that is not queued is let go: its free was
+	 * asked for a grace period before, which the work itself may do and
+	 * then sleep (the workqueue core's own pool_workqueue release, on a
+	 * kernel with lockdep: call_rcu(), then lockdep's synchronize_rcu()).
+	 * A limit (Documentation/slubguard.rst).
+	 */
+	if (in_softirq())
 		return SG_IDLE;
 	*cpu = task_cpu(worker);
 	if (!READ_ONCE(worker->on_cpu)) {
@@ -326,13 +350,17 @@ static void *work_hint(const void *obj)
 
 static bool work_disarm(void *obj)
 {
-	cancel_work(obj);
+	if (work_on_queue(obj))
+		cancel_work(obj);
 	return false;
 }
 
 static void work_disarm_wait(void *obj)
 {
-	cancel_work_sync(obj);
+	if (work_pending((struct work_struct *)obj) && !work_on_queue(obj))
+		flush_work(obj);
+	else
+		cancel_work_sync(obj);
 }
 
 static const struct sg_kind sg_kind_work = {

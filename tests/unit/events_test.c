@@ -95,6 +95,7 @@ int try_to_del_timer_sync(struct timer_list *t) { abort(); }
 void delayed_work_timer_fn(struct timer_list *t) { }
 bool cancel_work(struct work_struct *w) { abort(); }
 bool cancel_work_sync(struct work_struct *w) { abort(); }
+bool flush_work(struct work_struct *w) { abort(); }
 bool cancel_delayed_work(struct delayed_work *w) { abort(); }
 bool cancel_delayed_work_sync(struct delayed_work *w) { abort(); }
 void kthread_delayed_work_timer_fn(struct timer_list *t) { }
@@ -250,14 +251,14 @@ static void tl_expire_exit(void *unused)
 
 static void work_queue(void *unused)
 {
-	obj->work.data |= 1;
+	obj->work.data |= WORK_STRUCT_PENDING | WORK_STRUCT_PWQ;
 	probe_work_queue(NULL, shim_cpu, NULL, &obj->work);
 }
 
 /* process_one_work(): the pending bit cleared, then the start event. */
 static void work_clear_pending(void *unused)
 {
-	obj->work.data &= ~1UL;
+	obj->work.data &= ~(WORK_STRUCT_PENDING | WORK_STRUCT_PWQ);
 }
 
 static void work_start(void *unused)

@@ -97,6 +97,7 @@ typedef int pid_t_;
 #define preempt_disable()	((void)0)
 #define preempt_enable()	((void)0)
 #define in_hardirq()		0
+#define in_softirq()		0
 #define ZERO_OR_NULL_PTR(p)	((unsigned long)(p) <= 16)
 
 /* One "CPU" a thread. */
@@ -271,7 +272,10 @@ struct work_struct {
 	struct list_head entry;
 	work_func_t func;
 };
-#define work_pending(w)		(READ_ONCE((w)->data) & 1)
+#define WORK_STRUCT_PENDING	1UL
+#define WORK_STRUCT_PWQ		4UL
+#define work_data_bits(w)	(&(w)->data)
+#define work_pending(w)		(READ_ONCE((w)->data) & WORK_STRUCT_PENDING)
 struct delayed_work {
 	struct work_struct work;
 	struct timer_list timer;
@@ -279,6 +283,7 @@ struct delayed_work {
 void delayed_work_timer_fn(struct timer_list *t);
 bool cancel_work(struct work_struct *w);
 bool cancel_work_sync(struct work_struct *w);
+bool flush_work(struct work_struct *w);
 bool cancel_delayed_work(struct delayed_work *w);
 bool cancel_delayed_work_sync(struct delayed_work *w);
 struct pool_workqueue;
