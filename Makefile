@@ -22,7 +22,7 @@ CC_USER ?= $(CROSS_COMPILE)gcc
 USER_CFLAGS ?= -O2 -Wall -Wextra -Werror -static
 export ARCH CROSS_COMPILE
 
-.PHONY: all module userspace fixtures install check test buildcheck bench demo clean kdir-check
+.PHONY: torture all module userspace fixtures install check test buildcheck bench demo clean kdir-check
 
 all: module userspace
 
@@ -81,6 +81,21 @@ ifeq ($(KERNEL),debug)
 else
 	bash tests/run.sh $(if $(filter command line,$(origin ARCH)),--arch $(ARCH)) \
 		$(foreach k,$(KERNELS),--series $(k))
+endif
+
+# make torture [SEED=N] [FREES=N] [SECS=N] [KERNELS=...] [ARCH=...]: the
+# torture scenario alone (tests/scenarios/torture.sh); SEED replays one run's
+# programs, KERNEL=debug runs oracle 2 (debugobjects) on the debug kernel.
+torture:
+ifeq ($(KERNEL),debug)
+	SG_GUEST_ARGS="$(if $(SEED),sg.seed=$(SEED)) $(if $(FREES),sg.frees=$(FREES)) $(if $(SECS),sg.secs=$(SECS))" \
+	$(if $(SECS),SG_TIMEOUT=$$(($(SECS) * 2 + 600))) \
+		bash tests/run.sh --series debug --arch x86_64 --scenario torture
+else
+	SG_GUEST_ARGS="$(if $(SEED),sg.seed=$(SEED)) $(if $(FREES),sg.frees=$(FREES)) $(if $(SECS),sg.secs=$(SECS))" \
+	$(if $(SECS),SG_TIMEOUT=$$(($(SECS) + 600))) \
+		bash tests/run.sh $(if $(filter command line,$(origin ARCH)),--arch $(ARCH)) \
+		$(foreach k,$(KERNELS),--series $(k)) --scenario torture
 endif
 
 buildcheck:

@@ -124,7 +124,7 @@ run_one() {
 	# shellcheck disable=SC1090
 	. "$envf"
 	scenario=$top/tests/scenarios/$name.sh
-	extra=$(sed -n 's/^#@ cmdline: *//p' "$scenario")
+	extra="$(sed -n 's/^#@ cmdline: *//p' "$scenario") ${SG_GUEST_ARGS:-}"
 	timeout=$(sed -n 's/^#@ timeout: *//p' "$scenario")
 	timeout=${timeout:-180}
 	# KASAN and lockdep make the debug kernel several times slower. Its
@@ -134,6 +134,8 @@ run_one() {
 		timeout=$((timeout * 4))
 		extra="$extra no5lvl"
 	fi
+	# make torture SECS=N: a run longer than the scenario's own bound.
+	[ -n "${SG_TIMEOUT:-}" ] && timeout=$SG_TIMEOUT
 	smp=$(sed -n 's/^#@ smp: *//p' "$scenario")
 	tag=$b
 	grep -q '^#@ repeat:' "$scenario" && tag="$b #$r"
