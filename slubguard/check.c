@@ -109,6 +109,11 @@ bool sg_hit_is_live(struct sg_hit *hit)
 {
 	/* Another callback by now: reused memory (check_free() drops it). */
 	hit->state = SG_IDLE;
+	/* Not read: it would run past the object (struct sg_kind's @size). */
+	if (hit->past_end) {
+		hit->stale = true;
+		return false;
+	}
 	hit->stale = hit->kind->debug_hint(hit->obj) != hit->hint;
 	if (hit->stale)
 		return false;

@@ -382,6 +382,7 @@ static unsigned int hit_add(const struct sg_entry *e, unsigned long start, unsig
 	hits[nr].kind = kind;
 	hits[nr].obj = obj;
 	hits[nr].hint = hint;
+	hits[nr].past_end = addr + kind->size > end;
 	hits[nr].stamp = e->stamp;
 	hits[nr].stack = e->stack;
 	return nr + 1;

@@ -96,6 +96,9 @@ enum sg_armed {
  * @stat:	the counter bumped when a freed object holds an armed one
  * @outer_offset: where the tracked object lies in the one reported (the
  *		timer_list of a delayed_work); usually 0
+ * @size:	the size of the tracked object: one that would run past the end
+ *		of the freed range is not in it (an entry left by an earlier
+ *		object; reading it would read past the object being freed)
  * @inner:	with @outer_offset: the kind of the tracked object alone, for a
  *		free whose range starts after the outer object would (so that
  *		nothing before the range is read, or written by a disarm)
@@ -123,6 +126,7 @@ struct sg_kind {
 	const char *name;
 	enum sg_stat stat;
 	unsigned int outer_offset;
+	unsigned int size;
 	const struct sg_kind *inner;
 	enum sg_armed (*is_armed)(const void *obj, u64 stamp, int *cpu);
 	void *(*debug_hint)(const void *obj);
@@ -246,6 +250,8 @@ void sg_pool_exit(void);
  * @stack:	the stack that armed it, or 0 (struct sg_entry)
  * @state:	what the live check found (enum sg_armed)
  * @stale:	the live object's callback is another: its memory was reused
+ * @past_end:	the tracked object would run past the end of the range: an
+ *		entry left by an earlier object there, never read
  * @cpu:	with SG_RUNNING, where its callback runs
  */
 struct sg_hit {
@@ -256,6 +262,7 @@ struct sg_hit {
 	u32 stack;
 	u8 state;
 	bool stale;
+	bool past_end;
 	int cpu;
 };
 

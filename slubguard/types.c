@@ -153,6 +153,7 @@ static void hrtimer_disarm_wait(void *obj)
 static const struct sg_kind sg_kind_hrtimer = {
 	.name		= "hrtimer",
 	.stat		= SG_STAT_ARMED_HRTIMER,
+	.size		= sizeof(struct hrtimer),
 	.is_armed	= hrtimer_armed,
 	.debug_hint	= hrtimer_hint,
 	.expires_ns	= hrtimer_expires,
@@ -215,6 +216,7 @@ static void timer_list_disarm_wait(void *obj)
 static const struct sg_kind sg_kind_timer_list = {
 	.name		= "timer_list",
 	.stat		= SG_STAT_ARMED_TIMER_LIST,
+	.size		= sizeof(struct timer_list),
 	.is_armed	= timer_list_armed,
 	.debug_hint	= timer_list_hint,
 	.expires_ns	= timer_list_expires,
@@ -262,6 +264,7 @@ static void dwork_disarm_wait(void *timer)
 static const struct sg_kind sg_kind_delayed_work = {
 	.name		= "delayed_work",
 	.stat		= SG_STAT_ARMED_DELAYED_WORK,
+	.size		= sizeof(struct timer_list),
 	.outer_offset	= offsetof(struct delayed_work, timer),
 	.inner		= &sg_kind_timer_list,
 	.is_armed	= dwork_timer_armed,
@@ -366,6 +369,7 @@ static void work_disarm_wait(void *obj)
 static const struct sg_kind sg_kind_work = {
 	.name		= "work_struct",
 	.stat		= SG_STAT_ARMED_WORK,
+	.size		= sizeof(struct work_struct),
 	.is_armed	= work_armed,
 	.debug_hint	= work_hint,
 	.disarm		= work_disarm,
@@ -407,6 +411,7 @@ static void kthread_work_disarm_wait(void *obj)
 static const struct sg_kind sg_kind_kthread_work = {
 	.name		= "kthread_work",
 	.stat		= SG_STAT_ARMED_KTHREAD_WORK,
+	.size		= sizeof(struct kthread_work),
 	.is_armed	= kthread_work_armed,
 	.debug_hint	= kthread_work_hint,
 	.disarm		= cannot_disarm_here,
@@ -441,6 +446,7 @@ static void kdwork_disarm_wait(void *timer)
 static const struct sg_kind sg_kind_kthread_delayed_work = {
 	.name		= "kthread_delayed_work",
 	.stat		= SG_STAT_ARMED_KTHREAD_DELAYED_WORK,
+	.size		= sizeof(struct timer_list),
 	.outer_offset	= offsetof(struct kthread_delayed_work, timer),
 	.inner		= &sg_kind_timer_list,
 	.is_armed	= dwork_timer_armed,

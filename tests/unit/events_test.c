@@ -386,6 +386,33 @@ static void stale_case(void)
 	expect("entry of reused memory (another callback): not reported, and dropped", 0, NULL, -1);
 }
 
+/* A free whose range ends inside the hrtimer: kfree() of a smaller object there. */
+static void free_short(void *unused)
+{
+	struct sg_free f = {
+		.obj = obj, .size = (char *)&obj->ht - (char *)obj + 8,
+		.how = SG_GIVE_KFREE, .via = "kfree",
+	};
+
+	if (sg_registry_maybe(f.obj, f.size))
+		sg_check_free(&f);
+}
+
+/* An entry that runs past the end of the range: an earlier object's, never read. */
+static void past_end_case(void)
+{
+	struct sg_hit hit;
+	unsigned int left;
+
+	fresh();
+	on_cpu(0, NULL, ht_arm, NULL);
+	on_cpu(1, NULL, free_short, NULL);
+	left = sg_registry_find(obj, sizeof(*obj), &hit, 1);
+	reported.nr += left;
+	expect("entry running past the end of the freed range: not read, not reported, dropped",
+	       0, NULL, -1);
+}
+
 static void timer_list_cases(void)
 {
 	struct on_cpu o;
@@ -550,6 +577,7 @@ int main(void)
 	}
 	old_order = false;
 	stale_case();
+	past_end_case();
 	timer_list_cases();
 	work_cases();
 	kthread_work_cases();
