@@ -5,6 +5,7 @@
  */
 #define pr_fmt(fmt) "slubguard: " fmt
 
+#include <linux/kasan.h>
 #include <linux/kernel.h>
 #include <linux/panic.h>
 #include <linux/slab.h>
@@ -114,11 +115,17 @@ bool sg_hit_is_live(struct sg_hit *hit)
 		hit->stale = true;
 		return false;
 	}
+	/*
+	 * The range is the allocation's, which KASAN may poison past the size
+	 * asked for (a large kmalloc's last page): an entry left there by an
+	 * earlier object is read, not reported.
+	 */
+	kasan_disable_current();
 	hit->stale = hit->kind->debug_hint(hit->obj) != hit->hint;
-	if (hit->stale)
-		return false;
-	hit->state = hit->kind->is_armed(hit->obj, hit->stamp, &hit->cpu);
-	return hit->state != SG_IDLE;
+	if (!hit->stale)
+		hit->state = hit->kind->is_armed(hit->obj, hit->stamp, &hit->cpu);
+	kasan_enable_current();
+	return !hit->stale && hit->state != SG_IDLE;
 }
 
 /*

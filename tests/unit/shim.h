@@ -98,6 +98,8 @@ typedef int pid_t_;
 #define preempt_enable()	((void)0)
 #define in_hardirq()		0
 #define in_softirq()		0
+#define kasan_disable_current()	do { } while (0)
+#define kasan_enable_current()	do { } while (0)
 #define ZERO_OR_NULL_PTR(p)	((unsigned long)(p) <= 16)
 
 /* One "CPU" a thread. */
