@@ -23,12 +23,13 @@
 # del_timer_sync() in an IPI warns), leave no kthread_delayed_work armed
 # (the fixup would leave the worker's list linked into freed memory), never
 # go through kfree_sensitive() (it wipes the timer before debugobjects
-# looks: the fixup then oopses) nor kfree_rcu() (on 6.1 the real free may
-# come after the fixture has gone, rcu_barrier() does not wait for it, and
-# the fixup then meets a lockdep key of the unloaded module; and once,
-# seed 3410761372634301215, an armed timer_list left linked by a
-# kfree_rcu() free: KASAN in enqueue_timer, not yet explained, see
-# Documentation/debugobjects.rst), and are not armed again after the free.
+# looks: the fixup then oopses), kmem_cache_free_bulk() or kfree_rcu()
+# (whose batches end in kfree_bulk()): a bulk free writes the slab's free
+# pointer into each object before debugobjects looks, so an armed timer
+# across that word is corrupted first, and the fixup oopses or leaves it
+# linked in the wheel (KASAN in enqueue_timer). slubguard checks at the
+# entry, before that write: its lead, left out because it ends the run;
+# and they are not armed again after the free.
 #@ backends: ftrace kprobe
 #@ timeout: 600
 #@ cmdline: slab_nomerge
@@ -47,7 +48,7 @@ uname -r | grep -q sgdebug && debug=1
 if [ $debug = 1 ]; then
 	FREES=${SG_FREES:-20000}
 	policy=warn
-	fixture="bad_ipi=0 rearm=0 bad_kinds=15 bad_mems=255"
+	fixture="bad_ipi=0 rearm=0 bad_kinds=15 bad_mems=223"
 else
 	FREES=${SG_FREES:-100000}
 	policy=quarantine
