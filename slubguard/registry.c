@@ -24,6 +24,7 @@
  */
 #define pr_fmt(fmt) "slubguard: " fmt
 
+#include <linux/kasan.h>
 #include <linux/mm.h>		/* before list_bl.h: cpu_relax() on arm64 6.1 */
 #include <linux/list_bl.h>
 #include <linux/lockdep.h>
@@ -377,7 +378,12 @@ static unsigned int hit_add(const struct sg_entry *e, unsigned long start, unsig
 	 */
 	if (addr - kind->outer_offset < start) {
 		kind = kind->inner;
-		hint = kind->debug_hint(obj);
+		/* Read only where the object lies whole in the range. */
+		if (addr + kind->size <= end) {
+			kasan_disable_current();
+			hint = kind->debug_hint(obj);
+			kasan_enable_current();
+		}
 	}
 	hits[nr].kind = kind;
 	hits[nr].obj = obj;
