@@ -76,6 +76,9 @@ int sg_hooks_show(char *buf)
 static void *sg_slots;	/* SG_NR_HOOKS slots of the backend's size */
 /* Calls the backend dropped while hooks now detached were attached. */
 static u64 sg_missed_detached;
+/* Of the backend's dropped calls, those slubguard made (sg_hooks_own_free_begin()). */
+static u64 sg_missed_own;
+static DEFINE_RAW_SPINLOCK(sg_own_free_lock);
 
 /* Hooks, as bits of their index in sg_hooks[]. */
 #define SG_ALL_HOOKS	GENMASK(SG_NR_HOOKS - 1, 0)
@@ -311,10 +314,13 @@ static int hooks_check(const struct sg_backend *backend)
 u64 sg_hooks_missed(void)
 {
 	const struct sg_backend *backend = READ_ONCE(sg_backend);
+	u64 sum = backend ? missed_by(backend) : READ_ONCE(sg_missed_detached);
+	u64 own = READ_ONCE(sg_missed_own);
 
-	return backend ? missed_by(backend) : READ_ONCE(sg_missed_detached);
+	return sum > own ? sum - own : 0;
 }
 
+/* Dropped calls, slubguard's own included. */
 static u64 missed_by(const struct sg_backend *backend)
 {
 	u64 sum = READ_ONCE(sg_missed_detached);
@@ -326,6 +332,42 @@ static u64 missed_by(const struct sg_backend *backend)
 		if (READ_ONCE(sg_hooks[i].live))
 			sum += backend->missed(&sg_hooks[i]);
 	return sum;
+}
+
+/**
+ * sg_hooks_own_free_begin() - slubguard frees from inside a kprobe handler
+ *
+ * The rest of a bulk free a hook diverted, or a cache's held objects before
+ * the cache goes, are given back from the hook. Inside a kprobe handler,
+ * the kprobe of the freeing function is hit while one is being handled:
+ * the kprobe core lets the call through and counts it missed. slubguard's
+ * own frees need no check, and are not counted in hooks_missed: the
+ * backend's count is read before and after, one such free at a time. Where
+ * a kprobe is a breakpoint (the only place the kprobe backend runs), taken
+ * with interrupts masked, nothing else nests, so the difference is exactly
+ * this free's. Interrupts off; any context but NMI.
+ *
+ * Return: the count before, for sg_hooks_own_free_end().
+ */
+u64 sg_hooks_own_free_begin(void)
+{
+	const struct sg_backend *backend = READ_ONCE(sg_backend);
+
+	raw_spin_lock(&sg_own_free_lock);
+	return backend ? missed_by(backend) : 0;
+}
+
+/**
+ * sg_hooks_own_free_end() - the free of sg_hooks_own_free_begin() is made
+ * @before:	what sg_hooks_own_free_begin() returned
+ */
+void sg_hooks_own_free_end(u64 before)
+{
+	const struct sg_backend *backend = READ_ONCE(sg_backend);
+
+	if (backend)
+		WRITE_ONCE(sg_missed_own, sg_missed_own + missed_by(backend) - before);
+	raw_spin_unlock(&sg_own_free_lock);
 }
 
 /**

@@ -306,7 +306,10 @@ void sg_quarantine_give_back(const void *obj, struct kmem_cache *cache, size_t s
 			     enum sg_giveback how)
 {
 	bool may_sleep = is_vmalloc_addr(obj);
+	/* Inside a kprobe handler of slubguard's (hook_kprobe.c)? */
+	bool in_kprobe = raw_cpu_read(sg_print_deferred);
 	unsigned long flags = 0;
+	u64 missed = 0;
 
 	if (may_sleep) {
 		lockdep_assert_held(&sg_release_mutex);
@@ -314,6 +317,8 @@ void sg_quarantine_give_back(const void *obj, struct kmem_cache *cache, size_t s
 	} else {
 		local_irq_save(flags);
 		this_cpu_write(sg_releasing, obj);
+		if (in_kprobe)
+			missed = sg_hooks_own_free_begin();
 	}
 	switch (how) {
 	case SG_GIVE_CACHE:
@@ -334,6 +339,8 @@ void sg_quarantine_give_back(const void *obj, struct kmem_cache *cache, size_t s
 	if (may_sleep) {
 		releasing_slow(NULL);
 	} else {
+		if (in_kprobe)
+			sg_hooks_own_free_end(missed);
 		this_cpu_write(sg_releasing, NULL);
 		local_irq_restore(flags);
 	}

@@ -600,6 +600,8 @@ int sg_hooks_resume(void);
 bool sg_hooks_can_skip(void);
 unsigned int sg_hooks_live(void);
 u64 sg_hooks_missed(void);
+u64 sg_hooks_own_free_begin(void);
+void sg_hooks_own_free_end(u64 before);
 int sg_hooks_show(char *buf);
 const char *sg_freeing_wrapper(unsigned long addr);
 bool sg_is_freeing_function(unsigned long addr);

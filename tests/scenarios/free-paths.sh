@@ -64,6 +64,10 @@ done </tmp/paths
 expect_eq "one hit per object, none missed" 14 "$(stat armed_frees)"
 wait_stat quarantine_held 0
 expect_eq "every object released" "14 14" "$(stat quarantined) $(stat released)"
-expect_eq "nothing failed" "0 0" "$(stat quarantine_failures) $(stat track_failures)"
+# The bulk frees' other objects are given back from inside the hook: under
+# the kprobe backend each is a kprobe hit the kprobe core drops, slubguard's
+# own, which it does not count as a free missed.
+expect_eq "nothing failed, no free dropped" "0 0 0" \
+	"$(stat quarantine_failures) $(stat track_failures) $(stat hooks_missed)"
 rmmod slubguard
 check "slubguard unloads" test ! -d $SG
