@@ -16,10 +16,13 @@
 # held object are each found before it leaves (armed_after_free).
 #
 # Oracle 2 (the debug kernel): policy=warn, and the kernel's own
-# debugobjects watches the same frees; its fixups (one per armed object
-# freed, which also makes the bad free harmless) must equal what slubguard
-# reported, less the works still running, which debugobjects does not see
-# (slubguard's lead). Bad frees there come from threads only (a fixup's
+# debugobjects watches the same frees. The fixture puts a kprobe on its
+# fixup_free functions (one call per armed object found in a free, which
+# also makes the bad free harmless) and writes each down against the bad
+# free under way: those must be, one for one, the timers the fixture left
+# armed in each bad free, and none may fall outside one; slubguard's
+# reports are checked against the same bad frees by oracle 1. A work
+# still running is not armed for debugobjects: slubguard's lead. Bad frees there come from threads only (a fixup's
 # del_timer_sync() in an IPI warns), leave no kthread_delayed_work armed
 # (the fixup would leave the worker's list linked into freed memory), never
 # go through kfree_sensitive() (it wipes the timer before debugobjects
@@ -63,7 +66,7 @@ odebug() {
 
 ktap_plan 9
 load_slubguard policy=$policy poison=0 quarantine_kb=65536
-echo 8192 >$T/buffer_size_kb
+echo $((8192 + debug * 24576)) >$T/buffer_size_kb
 echo 1 >$T/events/slubguard/armed_free/enable
 fixups0=$(odebug fixups)
 check "the generator starts" modprobe sg_torture seed="$SEED" frees="$FREES" secs="$SECS" $fixture
@@ -106,12 +109,22 @@ first="$(head -1 /tmp/missed | sed 's/^/; first missed: /')$(head -1 /tmp/false 
 expect_eq "seed $seed: every bad free reported as written down, nothing else$first" "0 0" "$missed $false"
 expect_eq "seed $seed: the counters agree" "$bad" "$(stat armed_frees)"
 if [ $debug = 1 ]; then
-	# One fixup per armed object freed; a running work is not one.
-	want=$(grep -v ' t_wk_sleepy_fn+' /tmp/truth | awk '{ n += $NF } END { print n + 0 }')
-	lead=$(grep -c ' t_wk_sleepy_fn+' /tmp/truth)
+	# Oracle 2, one to one: each armed object debugobjects fixed up (a
+	# kprobe on its fixup_free functions, by the bad free under way) against
+	# each timer the fixture left armed in that bad free. slubguard's side
+	# is oracle 1 above: its reports are the truth file, line for line.
+	grep -v '^stray\|^lost' $D/odebug | sort >/tmp/ofix
+	sort $D/armed >/tmp/armed
+	only_in /tmp/armed /tmp/ofix >/tmp/omissed
+	only_in /tmp/ofix /tmp/armed >/tmp/oextra
+	stray=$(awk '$1 == "stray" || $1 == "lost" { n += $NF } END { print n + 0 }' $D/odebug)
 	got=$(($(odebug fixups) - fixups0))
-	echo "slubguard-guest: torture: debugobjects fixups $got, slubguard armed timers $want (+$lead works running, slubguard's lead)"
-	expect_eq "seed $seed: debugobjects fixed up exactly what slubguard reported" "$want" "$got"
+	lead=$(grep -c ' t_wk_sleepy_fn+' /tmp/truth)
+	echo "slubguard-guest: torture: oracle 2: bad frees $bad, armed timers $(wc -l </tmp/armed), debugobjects fixups $(wc -l </tmp/ofix) (stats: $got), not fixed up $(wc -l </tmp/omissed), fixed up but not armed $(wc -l </tmp/oextra), outside bad frees $stray; slubguard's lead: $lead works running"
+	head -5 /tmp/omissed | sed 's/^/slubguard-guest: torture: debugobjects missed (truth line, type, offset): /'
+	head -5 /tmp/oextra | sed 's/^/slubguard-guest: torture: debugobjects fixed up, not armed: /'
+	expect_eq "seed $seed: debugobjects fixed up exactly the timers left armed, bad free by bad free, nothing else" \
+		"0 0 0 $(wc -l </tmp/armed)" "$(wc -l </tmp/omissed) $(wc -l </tmp/oextra) $stray $got"
 	ktap_skip "armed again after the free" "policy=quarantine only"
 else
 	# Let the quarantine go: each timer armed again is found on the way out.
