@@ -85,11 +85,13 @@ field() {
 	echo "$counts" | tr ' ' '\n' | awk -v f="$1" 'p { print; exit } $0 == f { p = 1 }'
 }
 frees=$(field frees) bad=$(field bad) lost=$(field lost) rearmed=$(field rearmed)
+running=$(field sleeping_work)
 # A run bounded by time (SG_SECS, make torture SECS=N) makes what it can.
 min=$FREES
 [ -n "${SG_SECS:-}" ] && min=1
-check "seed $seed: at least $min frees ($frees), some of them bad ($bad), none unrecorded" \
-	test "$frees" -ge "$min" -a "$bad" -gt 0 -a "$lost" = 0
+# SG_MIN_RUNNING: a regression that needs works running when freed.
+check "seed $seed: at least $min frees ($frees), some of them bad ($bad, $running with a work running), none unrecorded" \
+	test "$frees" -ge "$min" -a "$bad" -gt 0 -a "$lost" = 0 -a "$running" -ge "${SG_MIN_RUNNING:-0}"
 sort $D/truth >/tmp/truth
 echo 0 >$T/events/slubguard/armed_free/enable
 sed -n 's/.*armed_free: .* obj=\([^ ]*\) .* kind=\([^ ]*\) offset=\([0-9]*\) callback=\(.*\) timers=\([0-9]*\) action=.*/\1 \2 \3 \4 \5/p' \
