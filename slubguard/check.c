@@ -185,6 +185,9 @@ static void fill_report(struct sg_report *r, const struct sg_free *free,
 			r->timers[i].expires_ns = hits[i].kind->expires_ns(hits[i].obj);
 	}
 	r->action = READ_ONCE(sg_policy);
+	/* Never held where the call cannot be diverted: it frees the object. */
+	if (r->action == SG_POLICY_QUARANTINE && !free->can_hold)
+		r->action = SG_POLICY_WARN;
 	r->unpoisonable = r->action == SG_POLICY_QUARANTINE && READ_ONCE(sg_poison) &&
 			  !sg_quarantine_poisonable(free);
 	sg_report_fill_context(r);

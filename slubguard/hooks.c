@@ -151,6 +151,9 @@ static __always_inline bool describe(const void *obj, enum sg_giveback how,
 	return true;
 }
 
+/* Set while a tracepoint probe of kfree() or kmem_cache_free() checks a free. */
+static DEFINE_PER_CPU(bool, sg_in_tracepoint);
+
 /*
  * The exact check, for the few frees the filter could not clear. @via names
  * the freeing function, or else @hook does.
@@ -168,6 +171,8 @@ static noinline enum sg_verdict check_slow(unsigned long ip, unsigned long calle
 		.via	= via ?: hook->name ?: hook->symbol,
 		.ip	= ip,
 		.caller	= caller,
+		/* A tracepoint cannot divert the call it is in. */
+		.can_hold = READ_ONCE(hook->can_skip) && !this_cpu_read(sg_in_tracepoint),
 	};
 	enum sg_verdict v;
 
@@ -473,6 +478,37 @@ static __always_inline bool clean_free(const struct sg_hook *hook, unsigned long
 }
 
 /*
+ * The tracepoint fast path (hook_tracepoint.c): kfree() and
+ * kmem_cache_free() run their kmem tracepoint before anything else, and
+ * these probes check the free there, through the same fast path and
+ * handlers as the hooks. A tracepoint cannot make the call return, so the
+ * object is never held from here: the quarantine moves these two functions
+ * to the backend's hooks first (sg_hooks_divert()).
+ *
+ * While the two paths overlap, as one takes over from the other, a free may
+ * reach both: the hook at the function's entry, then the tracepoint. The
+ * hook's slow path leaves the object in sg_tp_seen, and the tracepoint
+ * does not check it again (a bad free would be reported twice).
+ */
+static DEFINE_PER_CPU(const void *, sg_tp_seen);
+
+/* Before a tracepoint checks again: no mark left from an earlier overlap. */
+void sg_tp_forget_seen(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		WRITE_ONCE(per_cpu(sg_tp_seen, cpu), NULL);
+}
+
+/* A hook's slow path, while the tracepoint checks the same function. */
+static __always_inline void tp_mark(const struct sg_hook *hook, const void *obj)
+{
+	if (unlikely(READ_ONCE(hook->tp)))
+		this_cpu_write(sg_tp_seen, obj);
+}
+
+/*
  * After clean_free(), the two hottest handlers are inlined here, where the
  * call's fields stay in registers: no indirect call (a retpoline on most
  * x86 kernels), nothing built on the stack.
@@ -506,6 +542,7 @@ enum sg_verdict sg_hook_run(const struct sg_hook *hook, unsigned long ip, unsign
 {
 	if (clean_free(hook, arg0, arg1))
 		return SG_CALL_PROCEED;
+	tp_mark(hook, (const void *)(hook == &sg_hooks[SG_HOOK_KFREE] ? arg0 : arg1));
 	return hook_run(hook, ip, caller, arg0, arg1, arg2);
 }
 
@@ -534,6 +571,12 @@ static __always_inline const struct sg_hook *hook_at(unsigned long ip)
 }
 
 #if SG_HAVE_FTRACE
+/* Which argument of @hook's function is the object (kfree(): 0, else 1). */
+static __always_inline unsigned int hook_obj_arg(const struct sg_hook *hook)
+{
+	return hook == &sg_hooks[SG_HOOK_KFREE] ? 0 : 1;
+}
+
 /*
  * Apart, and called as the handler is, so that its fast path keeps the
  * handler's arguments where they came and saves no register.
@@ -546,6 +589,7 @@ static noinline void ftrace_handler_slow(unsigned long ip, unsigned long parent_
 	/* Not live: a call that reached the trampoline as it was detached. */
 	if (unlikely(!READ_ONCE(hook->live)))
 		return;
+	tp_mark(hook, (const void *)sg_fregs_arg(fregs, hook_obj_arg(hook)));
 	if (hook_run(hook, ip, parent_ip, sg_fregs_arg(fregs, 0), sg_fregs_arg(fregs, 1),
 		     sg_fregs_arg(fregs, 2)) == SG_CALL_SKIP && hook->can_skip)
 		sg_fregs_set_ip(fregs, (unsigned long)sg_skipped_call);
@@ -579,6 +623,54 @@ void sg_ftrace_handler(unsigned long ip, unsigned long parent_ip,
 	ftrace_handler_slow(ip, parent_ip, ops, fregs);
 }
 #endif
+
+/* The tracepoint fast path, for a free the filter could not clear. */
+static noinline void tp_slow(const struct sg_hook *hook, unsigned long caller,
+			     unsigned long arg0, unsigned long arg1, const void *obj)
+{
+	/* Registered ahead of the switch, or on its way out. */
+	if (unlikely(!READ_ONCE(hook->tp)))
+		return;
+	if (unlikely(this_cpu_read(sg_tp_seen) == obj)) {
+		this_cpu_write(sg_tp_seen, NULL);
+		return;
+	}
+	this_cpu_write(sg_in_tracepoint, true);
+	hook_run(hook, (unsigned long)hook->fn, caller, arg0, arg1, 0);
+	this_cpu_write(sg_in_tracepoint, false);
+}
+
+/**
+ * sg_tp_kfree() - the probe of the kmem:kfree tracepoint
+ * @data:	unused
+ * @call_site:	kfree()'s return address
+ * @obj:	kfree()'s argument
+ */
+void sg_tp_kfree(void *data, unsigned long call_site, const void *obj)
+{
+	const struct sg_hook *hook = &sg_hooks[SG_HOOK_KFREE];
+
+	if (likely(clean_free(hook, (unsigned long)obj, 0)))
+		return;
+	tp_slow(hook, call_site, (unsigned long)obj, 0, obj);
+}
+
+/**
+ * sg_tp_kmem_cache_free() - the probe of the kmem:kmem_cache_free tracepoint
+ * @data:	unused
+ * @call_site:	kmem_cache_free()'s return address
+ * @obj:	the object
+ * @s:		its cache
+ */
+void sg_tp_kmem_cache_free(void *data, unsigned long call_site, const void *obj,
+			   const struct kmem_cache *s)
+{
+	const struct sg_hook *hook = &sg_hooks[SG_HOOK_KMEM_CACHE_FREE];
+
+	if (likely(clean_free(hook, (unsigned long)s, (unsigned long)obj)))
+		return;
+	tp_slow(hook, call_site, (unsigned long)s, (unsigned long)obj, obj);
+}
 
 #if SG_HAVE_FTRACE_DIRECT
 /*
@@ -624,6 +716,7 @@ static __always_inline bool direct_slow(const struct sg_hook *hook, unsigned lon
 	/* Not live: a call that reached the trampoline as it was detached. */
 	if (unlikely(!READ_ONCE(hook->live)))
 		return false;
+	tp_mark(hook, (const void *)(hook == &sg_hooks[SG_HOOK_KFREE] ? arg0 : arg1));
 	return hook_run(hook, (unsigned long)hook->fn, caller, arg0, arg1, 0) == SG_CALL_SKIP &&
 	       hook->can_skip;
 }

@@ -30,7 +30,7 @@ bool sg_hooks_can_skip(void)
 	unsigned int i;
 
 	for (i = 0; i < SG_NR_HOOKS; i++)
-		if (!READ_ONCE(sg_hooks[i].can_skip))
+		if (!READ_ONCE(sg_hooks[i].live) || !READ_ONCE(sg_hooks[i].can_skip))
 			return false;
 	return true;
 }
@@ -40,8 +40,36 @@ unsigned int sg_hooks_live(void)
 	unsigned int i, nr = 0;
 
 	for (i = 0; i < SG_NR_HOOKS; i++)
-		nr += READ_ONCE(sg_hooks[i].live);
+		nr += READ_ONCE(sg_hooks[i].live) || READ_ONCE(sg_hooks[i].tp);
 	return nr;
+}
+
+const char *const sg_backend_choice_names[SG_NR_BACKEND_CHOICES] = {
+	[SG_BACKEND_AUTO]	= "auto",
+	[SG_BACKEND_FTRACE]	= "ftrace",
+	[SG_BACKEND_KPROBE]	= "kprobe",
+	[SG_BACKEND_TRACEPOINT]	= "tracepoint",
+};
+
+/*
+ * The tracepoint fast path (hook_tracepoint.c), as backend= chose at load:
+ * kfree() and kmem_cache_free() are checked from their tracepoints while
+ * the policy does not need to divert them (@sg_tp_mode; backend=auto where
+ * that is the cheaper way, backend=tracepoint always), by the backend's
+ * hooks while it does (@sg_diverting: quarantine). Changed under the
+ * control lock (main.c), in process context.
+ */
+static bool sg_tp_mode;
+static bool sg_tp_forced;
+static bool sg_diverting;
+static bool sg_tp_registered;
+static bool sg_hooks_on;	/* the free path is hooked (enabled) */
+
+#define SG_HOT_HOOKS	(BIT(SG_HOOK_KFREE) | BIT(SG_HOOK_KMEM_CACHE_FREE))
+
+static bool hot_by_tp(void)
+{
+	return sg_tp_mode && !sg_diverting;
 }
 
 /**
@@ -63,7 +91,9 @@ int sg_hooks_show(char *buf)
 	for (i = 0; i < SG_NR_HOOKS; i++) {
 		const struct sg_hook *h = &sg_hooks[i];
 
-		if (!READ_ONCE(h->live))
+		if (!READ_ONCE(h->live) && READ_ONCE(h->tp))
+			len += sysfs_emit_at(buf, len, "%s tracepoint live nodivert\n", h->symbol);
+		else if (!READ_ONCE(h->live))
 			len += sysfs_emit_at(buf, len, "%s off\n", h->symbol);
 		else
 			len += sysfs_emit_at(buf, len, "%s %s live %s%s\n", h->symbol, backend,
@@ -194,10 +224,51 @@ static void unhook(const struct sg_backend *backend)
 	detach(backend, SG_ALL_HOOKS & ~hooks_always());
 }
 
-/* Every hook not attached. Return: 0, or a negative errno (none attached). */
+/* The hooks the backend attaches while enabled. */
+static unsigned long backend_hooks(void)
+{
+	return hot_by_tp() ? SG_ALL_HOOKS & ~SG_HOT_HOOKS : SG_ALL_HOOKS;
+}
+
+/* Every hook of the backend's not attached. Return: 0, or a negative errno. */
 static int hook_rest(const struct sg_backend *backend)
 {
-	return attach(backend, SG_ALL_HOOKS);
+	return attach(backend, backend_hooks());
+}
+
+/*
+ * kfree() and kmem_cache_free() checked by their tracepoints from now on:
+ * checking from the moment each probe is registered.
+ */
+static int tp_on(void)
+{
+	int ret;
+
+	if (sg_tp_registered)
+		return 0;
+	sg_tp_forget_seen();
+	WRITE_ONCE(sg_hooks[SG_HOOK_KFREE].tp, true);
+	WRITE_ONCE(sg_hooks[SG_HOOK_KMEM_CACHE_FREE].tp, true);
+	ret = sg_tp_fast_register();
+	if (ret) {
+		pr_err("cannot register the kmem tracepoints' probes: %d\n", ret);
+		WRITE_ONCE(sg_hooks[SG_HOOK_KFREE].tp, false);
+		WRITE_ONCE(sg_hooks[SG_HOOK_KMEM_CACHE_FREE].tp, false);
+		return ret;
+	}
+	sg_tp_registered = true;
+	return 0;
+}
+
+/* Once this returns, no tracepoint probe of slubguard's runs. */
+static void tp_off(void)
+{
+	WRITE_ONCE(sg_hooks[SG_HOOK_KFREE].tp, false);
+	WRITE_ONCE(sg_hooks[SG_HOOK_KMEM_CACHE_FREE].tp, false);
+	if (!sg_tp_registered)
+		return;
+	sg_tp_fast_unregister();
+	sg_tp_registered = false;
 }
 
 /*
@@ -350,6 +421,7 @@ static u64 missed_by(const struct sg_backend *backend)
  * Return: the count before, for sg_hooks_own_free_end().
  */
 u64 sg_hooks_own_free_begin(void)
+	__acquires(&sg_own_free_lock)
 {
 	const struct sg_backend *backend = READ_ONCE(sg_backend);
 
@@ -362,6 +434,7 @@ u64 sg_hooks_own_free_begin(void)
  * @before:	what sg_hooks_own_free_begin() returned
  */
 void sg_hooks_own_free_end(u64 before)
+	__releases(&sg_own_free_lock)
 {
 	const struct sg_backend *backend = READ_ONCE(sg_backend);
 
@@ -381,6 +454,8 @@ void sg_hooks_own_free_end(u64 before)
 void sg_hooks_pause(void)
 {
 	unhook(sg_backend);
+	tp_off();
+	sg_hooks_on = false;
 }
 
 /**
@@ -392,11 +467,102 @@ int sg_hooks_resume(void)
 {
 	int ret = hook_rest(sg_backend);
 
+	if (!ret && hot_by_tp())
+		ret = tp_on();
 	if (!ret)
 		ret = hooks_check(sg_backend);
-	if (ret)
+	if (ret) {
 		unhook(sg_backend);
-	return ret;
+		tp_off();
+		return ret;
+	}
+	sg_hooks_on = true;
+	return 0;
+}
+
+/**
+ * sg_hooks_divert() - make every hooked call divertible, or let the
+ * tracepoint fast path check kfree() and kmem_cache_free() again
+ * @divert:	true for policy=quarantine
+ *
+ * With the tracepoint fast path, entering quarantine first attaches the
+ * backend's hooks to those two functions, then takes the probes away;
+ * leaving it registers the probes, then detaches the hooks. Each path
+ * checks until the other does (a free in between reaches both, and is
+ * checked once): no free goes unchecked. Process context, under the
+ * control lock; slubguard enabled or not.
+ *
+ * Return: 0, or a negative errno (nothing changed): -EINVAL with
+ * backend=tracepoint, whose two hottest functions are never diverted.
+ */
+int sg_hooks_divert(bool divert)
+{
+	int ret;
+
+	if (divert == sg_diverting)
+		return 0;
+	if (divert && sg_tp_forced) {
+		pr_err("backend=tracepoint checks kfree() and kmem_cache_free() from their tracepoints, which cannot hold an object: no quarantine (load with backend=auto, ftrace or kprobe)\n");
+		return -EINVAL;
+	}
+	if (!sg_tp_mode || !sg_hooks_on) {
+		sg_diverting = divert;
+		return 0;
+	}
+	if (divert) {
+		sg_diverting = true;
+		ret = attach(sg_backend, SG_HOT_HOOKS);
+		if (ret) {
+			sg_diverting = false;
+			return ret;
+		}
+		tp_off();
+		return 0;
+	}
+	sg_diverting = false;
+	ret = tp_on();
+	if (ret) {
+		sg_diverting = true;
+		return ret;
+	}
+	detach(sg_backend, SG_HOT_HOOKS);
+	return 0;
+}
+
+/**
+ * sg_hooks_backend_name() - the backend, for sysfs
+ *
+ * "tracepoint" with backend=tracepoint; otherwise the backend of the hooks
+ * (with backend=auto, the hooks file says which functions a tracepoint
+ * checks now).
+ *
+ * Return: a constant string.
+ */
+const char *sg_hooks_backend_name(void)
+{
+	if (!sg_backend)
+		return "none";
+	return sg_tp_forced ? "tracepoint" : sg_backend->name;
+}
+
+/**
+ * sg_hooks_describe() - how the free path is hooked, for the load message
+ *
+ * Return: a constant string.
+ */
+const char *sg_hooks_describe(void)
+{
+	if (!sg_backend)
+		return "none";
+	if (sg_tp_forced)
+		return sg_backend == &sg_backend_ftrace ?
+		       "tracepoint (kfree, kmem_cache_free; ftrace for the rest)" :
+		       "tracepoint (kfree, kmem_cache_free; kprobe for the rest)";
+	if (sg_tp_mode)
+		return sg_backend == &sg_backend_ftrace ?
+		       "ftrace (kfree, kmem_cache_free by tracepoint outside quarantine)" :
+		       "kprobe (kfree, kmem_cache_free by tracepoint outside quarantine)";
+	return sg_backend->name;
 }
 
 static void detach_all(const struct sg_backend *backend)
@@ -413,11 +579,35 @@ static void detach_all(const struct sg_backend *backend)
  *
  * Return: 0, or a negative errno.
  */
-int sg_hooks_init(const struct sg_backend *backend, bool enabled)
+int sg_hooks_init(enum sg_backend_choice choice, bool enabled, bool divert)
 {
+	const struct sg_backend *backend;
 	unsigned int i;
 	int ret;
 
+	if (choice == SG_BACKEND_FTRACE) {
+		backend = &sg_backend_ftrace;
+	} else if (choice == SG_BACKEND_KPROBE) {
+		backend = &sg_backend_kprobe;
+	} else {
+		/* The other hooks: ftrace where the kernel has a function tracer. */
+		backend = SG_HAVE_FTRACE ? &sg_backend_ftrace : &sg_backend_kprobe;
+		sg_tp_forced = choice == SG_BACKEND_TRACEPOINT;
+		/* Where kfree() has no direct trampoline, its tracepoint costs less. */
+		sg_tp_mode = sg_tp_forced || !SG_HAVE_FTRACE || !SG_HAVE_FTRACE_DIRECT;
+	}
+	if (sg_tp_forced && divert) {
+		pr_err("backend=tracepoint cannot hold an object: policy=quarantine needs backend=auto, ftrace or kprobe\n");
+		return -EINVAL;
+	}
+	if (sg_tp_mode && sg_tp_fast_find()) {
+		if (sg_tp_forced) {
+			pr_err("backend=tracepoint: this kernel has no kmem:kfree and kmem:kmem_cache_free tracepoints\n");
+			return -ENOENT;
+		}
+		sg_tp_mode = false;
+	}
+	sg_diverting = divert;
 	if (backend->usable) {
 		ret = backend->usable();
 		if (ret)
@@ -432,15 +622,21 @@ int sg_hooks_init(const struct sg_backend *backend, bool enabled)
 		return -ENOMEM;
 	for (i = 0; i < SG_NR_HOOKS; i++)
 		sg_hooks[i].slot = (char *)sg_slots + i * backend->slot_size;
-	ret = attach(backend, enabled ? SG_ALL_HOOKS : hooks_always());
+	/* Before anything is attached: hook_rest() and the checks read it. */
+	sg_backend = backend;
+	ret = attach(backend, enabled ? backend_hooks() : hooks_always());
+	if (!ret && enabled && hot_by_tp())
+		ret = tp_on();
 	if (!ret && enabled)
 		ret = hooks_check(backend);
 	if (ret) {
 		detach_all(backend);
+		tp_off();
 		never_leave_if_stuck();
+		sg_backend = NULL;
 		return ret;
 	}
-	sg_backend = backend;
+	sg_hooks_on = enabled;
 	return 0;
 }
 
@@ -450,6 +646,8 @@ void sg_hooks_exit(void)
 	if (!sg_backend)
 		return;
 	detach_all(sg_backend);
+	tp_off();
 	never_leave_if_stuck();
+	sg_hooks_on = false;
 	sg_backend = NULL;
 }

@@ -113,12 +113,22 @@ int sg_policy_set(int policy)
 	int ret = 0;
 
 	mutex_lock(&sg_control_mutex);
-	/* While disabled, checked when enabled (start()). */
-	if (policy == SG_POLICY_QUARANTINE && sg_enabled && !sg_hooks_can_skip()) {
-		pr_warn("quarantine needs to divert the free functions; another ftrace user (a livepatch?) owns one of them\n");
-		ret = -EBUSY;
+	if (policy == SG_POLICY_QUARANTINE) {
+		/* kfree() and kmem_cache_free() off their tracepoints first. */
+		ret = sg_hooks_divert(true);
+		/* While disabled, checked when enabled (start()). */
+		if (!ret && sg_enabled && !sg_hooks_can_skip()) {
+			pr_warn("quarantine needs to divert the free functions; another ftrace user (a livepatch?) owns one of them\n");
+			sg_hooks_divert(false);
+			ret = -EBUSY;
+		}
+		if (!ret)
+			WRITE_ONCE(sg_policy, policy);
 	} else {
 		WRITE_ONCE(sg_policy, policy);
+		/* Back to the tracepoints, if that is the cheaper way. */
+		if (sg_hooks_divert(false))
+			pr_warn("kfree() and kmem_cache_free() stay on the backend's hooks\n");
 	}
 	mutex_unlock(&sg_control_mutex);
 	return ret;
@@ -236,7 +246,7 @@ int sg_set_enabled(bool on)
  * /sys/module/slubguard/parameters and always show the live value.
  */
 static bool param_enabled = true;
-static const struct sg_backend *param_backend = &sg_backend_ftrace;
+static enum sg_backend_choice param_backend = SG_BACKEND_AUTO;
 
 static int param_policy = SG_POLICY_WARN;
 
@@ -287,20 +297,19 @@ MODULE_PARM_DESC(enabled, "check frees from the start: 1 (default) or 0");
 
 static int backend_param_set(const char *val, const struct kernel_param *kp)
 {
-	if (sysfs_streq(val, "ftrace")) {
-		param_backend = &sg_backend_ftrace;
-	} else if (sysfs_streq(val, "kprobe")) {
-		param_backend = &sg_backend_kprobe;
-	} else {
-		pr_err("backend=%s: unknown backend (ftrace or kprobe)\n", val);
+	int b = sysfs_match_string(sg_backend_choice_names, val);
+
+	if (b < 0) {
+		pr_err("backend=%s: unknown backend (auto, ftrace, kprobe or tracepoint)\n", val);
 		return -EINVAL;
 	}
+	param_backend = b;
 	return 0;
 }
 
 static int backend_param_get(char *buf, const struct kernel_param *kp)
 {
-	return sysfs_emit(buf, "%s\n", param_backend->name);
+	return sysfs_emit(buf, "%s\n", sg_backend_choice_names[param_backend]);
 }
 
 static const struct kernel_param_ops backend_param_ops = {
@@ -308,7 +317,7 @@ static const struct kernel_param_ops backend_param_ops = {
 	.get = backend_param_get,
 };
 module_param_cb(backend, &backend_param_ops, NULL, 0444);
-MODULE_PARM_DESC(backend, "how frees are hooked: ftrace (default) or kprobe");
+MODULE_PARM_DESC(backend, "how frees are hooked: auto (default: per kernel and policy), ftrace, kprobe, or tracepoint (kfree and kmem_cache_free from their tracepoints; no quarantine)");
 
 /* Quarantine bounds: parsed and range-checked by the same code as sysfs. */
 static int quarantine_kb_param_set(const char *val, const struct kernel_param *kp)
@@ -444,7 +453,7 @@ static int __init slubguard_init(void)
 	}
 	sg_enabled = param_enabled;
 	sg_quarantine_init();
-	ret = sg_hooks_init(param_backend, param_enabled);
+	ret = sg_hooks_init(param_backend, param_enabled, param_policy == SG_POLICY_QUARANTINE);
 	if (ret)
 		goto out_quarantine;
 	ret = sg_policy_set(param_policy);
@@ -456,7 +465,7 @@ static int __init slubguard_init(void)
 	if (ret)
 		goto out_hooks;
 	pr_info("loaded: version " SG_VERSION ", backend %s, policy %s, %s\n",
-		param_backend->name, sg_policy_names[READ_ONCE(sg_policy)],
+		sg_hooks_describe(), sg_policy_names[READ_ONCE(sg_policy)],
 		param_enabled ? "enabled" : "disabled");
 	return 0;
 

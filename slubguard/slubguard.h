@@ -524,6 +524,9 @@ struct sg_call {
  *		was last installed
  * @direct:	set if it was then called through a direct trampoline (the
  *		ftrace backend, kfree() and kmem_cache_free())
+ * @tp:		kfree() and kmem_cache_free() only: set while their kmem
+ *		tracepoint checks their frees (the tracepoint fast path,
+ *		hook_tracepoint.c); it cannot divert a call
  * @slot:	the backend's state for it
  */
 struct sg_hook {
@@ -535,6 +538,7 @@ struct sg_hook {
 	bool live;
 	bool can_skip;
 	bool direct;
+	bool tp;
 	void *slot;
 };
 
@@ -592,7 +596,27 @@ bool sg_direct_kmem_cache_free_maybe(struct kmem_cache *s, const void *obj);
 bool sg_direct_kfree_slow(const void *obj, unsigned long caller);
 bool sg_direct_kmem_cache_free_slow(struct kmem_cache *s, const void *obj,
 				    unsigned long caller);
-int sg_hooks_init(const struct sg_backend *backend, bool enabled);
+/* backend=: how the free path is hooked (hooks_install.c). */
+enum sg_backend_choice {
+	SG_BACKEND_AUTO,	/* per kernel and policy */
+	SG_BACKEND_FTRACE,	/* every hook through ftrace */
+	SG_BACKEND_KPROBE,	/* every hook through kprobes */
+	SG_BACKEND_TRACEPOINT,	/* kfree(), kmem_cache_free() by tracepoint, always */
+	SG_NR_BACKEND_CHOICES
+};
+extern const char *const sg_backend_choice_names[SG_NR_BACKEND_CHOICES];
+int sg_hooks_init(enum sg_backend_choice choice, bool enabled, bool divert);
+int sg_hooks_divert(bool divert);
+const char *sg_hooks_describe(void);
+const char *sg_hooks_backend_name(void);
+/* hook_tracepoint.c: the kmem tracepoints of kfree() and kmem_cache_free(). */
+int sg_tp_fast_find(void);
+int sg_tp_fast_register(void);
+void sg_tp_fast_unregister(void);
+void sg_tp_kfree(void *data, unsigned long call_site, const void *obj);
+void sg_tp_kmem_cache_free(void *data, unsigned long call_site, const void *obj,
+			   const struct kmem_cache *s);
+void sg_tp_forget_seen(void);
 int sg_hooks_find_funcs(void);
 void sg_hooks_exit(void);
 void sg_hooks_pause(void);
@@ -646,6 +670,7 @@ struct sg_free {
 	const char *via;
 	unsigned long ip;
 	unsigned long caller;
+	bool can_hold;		/* the call can be diverted (quarantine) */
 };
 
 enum sg_verdict sg_check_free(const struct sg_free *free);

@@ -70,7 +70,7 @@ static ssize_t hooks_show(struct kobject *kobj, struct kobj_attribute *attr, cha
 
 static ssize_t backend_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%s\n", sg_backend->name);
+	return sysfs_emit(buf, "%s\n", sg_hooks_backend_name());
 }
 
 /*

@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # The guest's half of 'make bench' (run as sg.scenario=bench, never by
-# 'make test'). Seven phases, interleaved round by round so that drift in
-# a noisy TCG guest spreads over all of them: no slubguard, slubguard with
-# backend=ftrace, with backend=kprobe, loaded with ftrace but enabled=0,
-# the floor: sg_floor's hooks that do nothing, where slubguard's are
-# (ftrace, then kprobe), and slubguard with track_stacks=1; each round
+# 'make test'). Ten phases, interleaved round by round so that drift in
+# a noisy TCG guest spreads over all of them: no slubguard, slubguard as
+# loaded by default (backend=auto), with backend=ftrace, with
+# backend=kprobe, with backend=tracepoint, loaded with ftrace but
+# enabled=0, the floor: sg_floor's hooks that do nothing, where slubguard's
+# are (ftrace, kprobe, tracepoint), and slubguard with track_stacks=1; each round
 # starts one phase later than the one before. In each: sg_bench's pairs; in
 # slubguard's phases (but track_stacks=1) also the free path with 10, 1000
 # and 100000 timers armed, and a shell workload timed by the clock. Then,
@@ -42,12 +43,15 @@ now_cs() {
 load() {
 	case "$1" in
 	none) ;;
+	auto) modprobe slubguard ;;
 	ftrace) modprobe slubguard backend=ftrace ;;
+	tracepoint) modprobe slubguard backend=tracepoint ;;
 	stacks) modprobe slubguard backend=ftrace track_stacks=1 ;;
 	kprobe) modprobe slubguard backend=kprobe ;;
 	disabled) modprobe slubguard backend=ftrace enabled=0 ;;
 	floor) modprobe sg_floor backend=ftrace ;;
 	floor-kprobe) modprobe sg_floor backend=kprobe ;;
+	floor-tracepoint) modprobe sg_floor backend=tracepoint ;;
 	esac
 }
 
@@ -65,7 +69,8 @@ r=0
 while [ $r -lt "$rounds" ]; do
 	r=$((r + 1))
 	# Each round starts one phase later: no phase always follows the same.
-	phases=$(echo none ftrace kprobe disabled floor floor-kprobe stacks |
+	phases=$(echo none auto ftrace kprobe tracepoint disabled floor floor-kprobe \
+		floor-tracepoint stacks |
 		awk -v r=$r '{ for (i = 0; i < NF; i++) printf "%s ", $((i + r - 1) % NF + 1) }')
 	for p in $phases; do
 		# backend=kprobe is refused where kprobes sit on ftrace.

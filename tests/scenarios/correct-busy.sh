@@ -3,7 +3,7 @@
 # every kind done right (cancelled first), then a busy guest (processes,
 # pipes, files in tmpfs, sleeping timers), report nothing, while slubguard
 # demonstrably checks frees and tracks armed timers all along.
-#@ backends: ftrace kprobe
+#@ backends: ftrace kprobe tracepoint
 #@ reject: ^slubguard: [a-z_]+\([0-9a-f]+\) of a
 #@ reject: ^BUG: slubguard
 

@@ -26,7 +26,7 @@
 # (or under the fixture's hardirq-safe lock),
 # and the fixture's late del_timer() then reads freed memory (KASAN) and
 # meets an object debugobjects no longer knows).
-#@ backends: ftrace kprobe
+#@ backends: ftrace kprobe auto
 #@ smp: 4
 #@ timeout: 600
 #@ cmdline: slab_nomerge

@@ -2,7 +2,7 @@
 # policy=warn: the seed bug (kfree() of an object whose hrtimer is armed) is
 # reported with the right culprit, callback, cache, size and offset, the free
 # goes on, and the counters say so.
-#@ backends: ftrace kprobe
+#@ backends: ftrace kprobe tracepoint
 #@ expect: ^BUG: slubguard: free of armed hrtimer in sg_seed_exit\+0x[0-9a-f]+/0x[0-9a-f]+ \[sg_seed\]$
 #@ expect: ^slubguard: kfree\([0-9a-f]+\) of a 128-byte object from cache kmalloc-128, holding 1 armed timer:$
 #@ expect: ^slubguard: hrtimer at offset 0: callback sg_seed_poll\+0x0/0x[0-9a-f]+ \[sg_seed\], (expires in|due [0-9.]+ ms ago)

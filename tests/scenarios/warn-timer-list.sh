@@ -3,7 +3,7 @@
 # offset, is pending: reported with the object's own cache, the object's
 # size and the timer's offset, as the fixture prints them (48 of 88 bytes on
 # Debian's kernels; lockdep makes a timer_list larger on the debug kernel).
-#@ backends: ftrace kprobe
+#@ backends: ftrace kprobe tracepoint
 #@ expect: ^BUG: slubguard: free of armed timer_list in sg_cache_timer_exit\+0x[0-9a-f]+/0x[0-9a-f]+ \[sg_cache_timer\]$
 #@ expect: ^slubguard: kmem_cache_free\([0-9a-f]+\) of a [0-9]+-byte object from cache sg_cache_obj, holding 1 armed timer:$
 #@ expect: ^slubguard: timer_list at offset [0-9]+: callback sg_cache_watchdog\+0x0/0x[0-9a-f]+ \[sg_cache_timer\], expires in [0-9]+

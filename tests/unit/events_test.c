@@ -182,6 +182,7 @@ static void free_obj(void *unused)
 {
 	struct sg_free f = {
 		.obj = obj, .size = sizeof(*obj), .how = SG_GIVE_KFREE, .via = "kfree",
+		.can_hold = true,
 	};
 
 	if (sg_registry_maybe(f.obj, f.size))
@@ -391,7 +392,7 @@ static void free_short(void *unused)
 {
 	struct sg_free f = {
 		.obj = obj, .size = (char *)&obj->ht - (char *)obj + 8,
-		.how = SG_GIVE_KFREE, .via = "kfree",
+		.how = SG_GIVE_KFREE, .via = "kfree", .can_hold = true,
 	};
 
 	if (sg_registry_maybe(f.obj, f.size))
