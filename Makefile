@@ -10,6 +10,8 @@
 #                       (fetches kernels, boots QEMU); KERNELS=6.12 ARCH=arm64 narrows it
 # make buildcheck       build against every Debian linux-headers-*-amd64 of 6.1 and 6.12
 # make bench            what slubguard costs: ratios with / without it, same boot
+# make symbols          every kernel symbol slubguard.ko imports, by what needs it
+#                       (KDIR=, ARCH=, CROSS_COMPILE= as for make)
 # make demo             one guest: slubguard catches the seed bug
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -22,7 +24,7 @@ CC_USER ?= $(CROSS_COMPILE)gcc
 USER_CFLAGS ?= -O2 -Wall -Wextra -Werror -static
 export ARCH CROSS_COMPILE
 
-.PHONY: torture all module userspace fixtures install check test buildcheck bench demo clean kdir-check
+.PHONY: torture all module userspace fixtures install check test buildcheck bench demo clean kdir-check symbols
 
 all: module userspace
 
@@ -54,6 +56,10 @@ install: all
 	depmod -b "$(or $(INSTALL_MOD_PATH),/)" -a "$(KRELEASE)"
 	install -D -m 0755 userspace/slubguardctl $(DESTDIR)$(SBINDIR)/slubguardctl
 	install -D -m 0644 userspace/slubguardctl.8 $(DESTDIR)$(MANDIR)/man8/slubguardctl.8
+
+# For a vendor's list of allowed symbols (Android GKI's KMI): tests/lib/symbols.sh.
+symbols: module
+	@bash tests/lib/symbols.sh $(CURDIR) $(CROSS_COMPILE)nm
 
 fixtures: kdir-check
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/fixtures modules
