@@ -159,6 +159,21 @@ static inline void sg_fregs_set_ip(struct ftrace_regs *fregs, unsigned long ip)
 #endif
 
 /*
+ * A count that moves each time the CPU of @base takes its timer interrupt
+ * (hrtimer_interrupt(), high-resolution timers only).
+ */
+static inline bool sg_hrtimer_base_events(const struct hrtimer_cpu_base *base,
+					  unsigned int *events)
+{
+#ifdef CONFIG_HIGH_RES_TIMERS
+	*events = READ_ONCE(base->nr_events);
+	return true;
+#else
+	return false;
+#endif
+}
+
+/*
  * One ops per direct trampoline. The _multi calls (6.1) later lost their
  * suffix, when the single-function ones went, and unregistering learnt to
  * free the filter, which the backend does itself. Which one the kernel has

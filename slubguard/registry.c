@@ -316,19 +316,21 @@ u64 sg_registry_stamp(const void *obj)
  * sg_wait_stamp() - wait while @obj's entry keeps a stamp
  * @obj:	the object
  * @stamp:	the stamp its entry had
- * @deadline_ns: until when, in ktime_get_mono_fast_ns()
+ * @cpu:	the CPU whose callback is waited for (struct sg_wait)
  *
  * In any context, spinning: for the few frees that find a callback running
  * on another CPU, whose return event changes the stamp.
  *
  * Return: true if the stamp changed (or the entry went) in time.
  */
-bool sg_wait_stamp(const void *obj, u64 stamp, u64 deadline_ns)
+bool sg_wait_stamp(const void *obj, u64 stamp, int cpu)
 {
+	struct sg_wait w;
 	unsigned int i;
 
+	sg_wait_start(&w, cpu);
 	while (sg_registry_stamp(obj) == stamp) {
-		if (ktime_get_mono_fast_ns() > deadline_ns)
+		if (sg_wait_over(&w))
 			return false;
 		/* Leave the bucket's lock to the event that ends the wait. */
 		for (i = 0; i < 256; i++)

@@ -87,8 +87,35 @@ enum sg_armed {
  * calls the free a use of the object under its callback. A callback that
  * signalled its owner returns within microseconds; the bound is that long
  * because an emulated or overcommitted CPU may not run for tens of ms.
+ * While the callback's CPU takes no timer interrupt at all, it is not
+ * running (its virtual CPU is descheduled by the host) or runs with
+ * interrupts off: the wait goes on, up to SG_RUNNING_WAIT_MAX_MS (a
+ * correct driver's free was once reported so, under TCG with the host
+ * overloaded: the callback's CPU stopped between its last store and its
+ * return for more than 200 ms).
  */
 #define SG_RUNNING_WAIT_MS	200
+#define SG_RUNNING_WAIT_MAX_MS	2000
+
+/**
+ * struct sg_wait - a free waiting for a callback on another CPU
+ * @deadline:	SG_RUNNING_WAIT_MS from the start
+ * @last:	SG_RUNNING_WAIT_MAX_MS from the start
+ * @events:	the CPU's timer interrupts at the start
+ * @known:	@events can be read for that CPU
+ * @cpu:	the CPU the callback runs on
+ */
+struct sg_wait {
+	u64 deadline;
+	u64 last;
+	unsigned int events;
+	bool known;
+	int cpu;
+};
+
+void sg_wait_start(struct sg_wait *w, int cpu);
+bool sg_wait_over(struct sg_wait *w);
+bool sg_cpu_events(int cpu, unsigned int *events);
 
 /**
  * struct sg_kind - one kind of object that must not be freed while armed
@@ -459,7 +486,7 @@ static inline bool sg_stamp_fired(u64 stamp)
 
 void sg_track_running(enum sg_kind_id kind, const void *obj, void *hint, u64 stamp,
 		      u64 max_stamp, bool (*queued)(const void *obj));
-bool sg_wait_stamp(const void *obj, u64 stamp, u64 deadline_ns);
+bool sg_wait_stamp(const void *obj, u64 stamp, int cpu);
 u64 sg_registry_stamp(const void *obj);
 u64 sg_registry_tracked(void);
 u64 sg_registry_bytes(void);

@@ -93,10 +93,11 @@ static bool hrtimer_read(const struct hrtimer *t, struct hrtimer_seen *seen)
  */
 static bool hrtimer_wait_running(const struct hrtimer *t, struct hrtimer_seen *seen)
 {
-	u64 deadline = ktime_get_mono_fast_ns() + SG_RUNNING_WAIT_MS * NSEC_PER_MSEC;
+	struct sg_wait w;
 
+	sg_wait_start(&w, seen->cpu);
 	while (seen->runs && seen->cpu != raw_smp_processor_id()) {
-		if (ktime_get_mono_fast_ns() > deadline)
+		if (sg_wait_over(&w))
 			return false;
 		cpu_relax();
 		if (!hrtimer_read(t, seen))
@@ -161,9 +162,41 @@ static const struct sg_kind sg_kind_hrtimer = {
 	.disarm_wait	= hrtimer_disarm_wait,
 };
 
-static u64 running_deadline(void)
+/**
+ * sg_wait_start() - a free starts waiting for a callback running on @cpu
+ * @w:		the wait
+ * @cpu:	the callback's CPU
+ */
+void sg_wait_start(struct sg_wait *w, int cpu)
 {
-	return ktime_get_mono_fast_ns() + SG_RUNNING_WAIT_MS * NSEC_PER_MSEC;
+	u64 now = ktime_get_mono_fast_ns();
+
+	w->deadline = now + SG_RUNNING_WAIT_MS * NSEC_PER_MSEC;
+	w->last = now + SG_RUNNING_WAIT_MAX_MS * NSEC_PER_MSEC;
+	w->cpu = cpu;
+	w->known = sg_cpu_events(cpu, &w->events);
+}
+
+/**
+ * sg_wait_over() - has the callback had its time?
+ * @w:		the wait
+ *
+ * SG_RUNNING_WAIT_MS, and for as long as SG_RUNNING_WAIT_MAX_MS while its
+ * CPU has taken no timer interrupt since the wait began: that CPU is not
+ * running, and its callback may be past its last store already.
+ *
+ * Return: true to stop waiting (the callback is running).
+ */
+bool sg_wait_over(struct sg_wait *w)
+{
+	u64 now = ktime_get_mono_fast_ns();
+	unsigned int events;
+
+	if (now <= w->deadline)
+		return false;
+	if (now > w->last || !w->known)
+		return true;
+	return sg_cpu_events(w->cpu, &events) && events != w->events;
 }
 
 /*
@@ -178,7 +211,7 @@ static enum sg_armed timer_list_armed(const void *obj, u64 stamp, int *cpu)
 		return SG_QUEUED;
 	if (stamp >= SG_STAMP_FIRST_ARM || stamp == SG_STAMP_ON_CPU(raw_smp_processor_id()))
 		return SG_IDLE;
-	if (sg_wait_stamp(obj, stamp, running_deadline()))
+	if (sg_wait_stamp(obj, stamp, stamp - SG_STAMP_ON_CPU(0)))
 		return timer_pending(obj) ? SG_QUEUED : SG_IDLE;
 	*cpu = stamp - SG_STAMP_ON_CPU(0);
 	return SG_RUNNING;
@@ -341,7 +374,7 @@ static enum sg_armed worker_runs(const void *obj, u64 stamp, int *cpu,
 			return SG_IDLE;
 		return SG_RUNNING;
 	}
-	if (sg_wait_stamp(obj, stamp, running_deadline()))
+	if (sg_wait_stamp(obj, stamp, *cpu))
 		return queued(obj) ? SG_QUEUED : SG_IDLE;
 	return SG_RUNNING;
 }

@@ -414,6 +414,19 @@ static void past_end_case(void)
 	       0, NULL, -1);
 }
 
+/* CPU 0's hrtimer base, which counts its timer interrupts. */
+static struct hrtimer_cpu_base cpu0_base;
+static bool ticking;
+
+/* CPU 0 taking a tick every 4 ms of the host's clock, while told to. */
+static void tick_cpu0(void *unused)
+{
+	while (READ_ONCE(ticking)) {
+		__atomic_add_fetch(&cpu0_base.nr_events, 1, __ATOMIC_RELAXED);
+		usleep(4000);
+	}
+}
+
 static void timer_list_cases(void)
 {
 	struct on_cpu o;
@@ -445,6 +458,38 @@ static void timer_list_cases(void)
 	on_cpu(1, NULL, free_obj, NULL);
 	pthread_join(o.thread, NULL);
 	expect("timer_list callback returns while the free waits: not reported", 0, NULL, -1);
+
+	/*
+	 * CPU 0 stops between the callback's last store and its return (a
+	 * virtual CPU the host descheduled) for longer than the first bound:
+	 * it takes no timer interrupt meanwhile, so the free waits on.
+	 */
+	fresh();
+	cpu0_base.events_known = true;
+	WRITE_ONCE(sg_cpu_bases[0], &cpu0_base);
+	on_cpu(0, NULL, tl_arm, NULL);
+	on_cpu(0, NULL, tl_expire_entry, NULL);
+	o = (struct on_cpu){ .cpu = 0, .fn = tl_expire_exit,
+			     .delay_ms = 3 * SG_RUNNING_WAIT_MS * 5 / 2 };
+	start_on_cpu(&o);
+	on_cpu(1, NULL, free_obj, NULL);
+	pthread_join(o.thread, NULL);
+	expect("timer_list callback returns late, its CPU stopped meanwhile: not reported", 0,
+	       NULL, -1);
+
+	/* CPU 0 takes its ticks, and the callback runs on: running. */
+	fresh();
+	on_cpu(0, NULL, tl_arm, NULL);
+	on_cpu(0, NULL, tl_expire_entry, NULL);
+	ticking = true;
+	o = (struct on_cpu){ .cpu = 0, .fn = tick_cpu0 };
+	start_on_cpu(&o);
+	on_cpu(1, NULL, free_obj, NULL);
+	WRITE_ONCE(ticking, false);
+	pthread_join(o.thread, NULL);
+	expect("timer_list callback runs on while its CPU takes interrupts: reported running", 1,
+	       "timer_list", 0);
+	WRITE_ONCE(sg_cpu_bases[0], NULL);
 
 	fresh();
 	on_cpu(0, NULL, tl_arm, NULL);

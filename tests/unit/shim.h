@@ -238,7 +238,17 @@ struct hrtimer_cpu_base {
 	unsigned int cpu;
 	int lock;
 	struct { int active; } clock_base[1];
+	unsigned int nr_events;		/* as with CONFIG_HIGH_RES_TIMERS */
+	bool events_known;		/* the shim's: false stands for its absence */
 };
+
+/* compat.h's, for the shim's bases. */
+static inline bool sg_hrtimer_base_events(const struct hrtimer_cpu_base *base,
+					  unsigned int *events)
+{
+	*events = __atomic_load_n(&base->nr_events, __ATOMIC_RELAXED);
+	return base->events_known;
+}
 struct hrtimer_clock_base {
 	struct hrtimer_cpu_base *cpu_base;
 	seqcount_raw_spinlock_t seq;
