@@ -12,6 +12,12 @@
 #@ expect: ^BUG: slubguard: free of armed hrtimer in sg_busy_cb_init\+
 #@ expect: ^slubguard: action: quarantine: object held; what could not be stopped here \(a callback running, a work\) is stopped in process context before it leaves$
 #@ allow: ^BUG: slubguard: free of armed hrtimer in sg_busy_cb_init\+
+# late=1: the callback re-arms its timer after the free. If the release
+# work looks before it waits for the callback, it finds the timer queued
+# again in the held object and reports that too (true: the callback used
+# the freed object); if it waits first, it cancels it without a word. Seen
+# under an overloaded host.
+#@ allow: ^BUG: slubguard: armed after free in sg_busy_cb_init\+
 
 ktap_plan 9
 load_slubguard policy=quarantine poison=1 quarantine_ms=1000
