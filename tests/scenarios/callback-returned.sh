@@ -6,7 +6,7 @@
 # kernel may still name the callback running when the free comes: the
 # fixture counts how often, from the kernel's own state, just before each
 # free. slubguard must not report one of them.
-#@ backends: ftrace kprobe
+#@ backends: ftrace kprobe tracepoint
 #@ timeout: 420
 #@ expect: ^sg_done: hrtimer: 2000 correct frees after the callback's signal, [0-9]+ while the kernel still named it running$
 #@ expect: ^sg_done: timer_list: 200 correct frees
