@@ -17,5 +17,7 @@
 #@ debug-allow: ^ODEBUG: free active \(active state 0\) object type: (hrtimer|timer_list|work_struct) hint: (t_[a-z]+_fn|delayed_work_timer_fn)\+
 
 SG_SEED=1932686799764317475
+# Found before bad frees with a running timer_list callback existed: their programs.
+SG_TORTURE_ARGS=bad_spin=0
 SG_FREES=30000
 . /tests/scenarios/torture.sh

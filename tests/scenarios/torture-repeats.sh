@@ -18,6 +18,8 @@
 #@ debug-allow: ^ODEBUG: free active \(active state 0\) object type: (hrtimer|timer_list|work_struct) hint: (t_[a-z]+_fn|delayed_work_timer_fn)\+
 
 SG_SEED=3410761372634301215
+# Found before bad frees with a running timer_list callback existed: their programs.
+SG_TORTURE_ARGS=bad_spin=0
 SG_FREES=100000
 SG_MIN_RUNNING=3
 . /tests/scenarios/torture.sh

@@ -58,6 +58,8 @@ else
 	fixture=
 fi
 SECS=${SG_SECS:-300}
+# A regression scenario's own fixture settings (bad_spin=0: its seed's programs).
+fixture="$fixture ${SG_TORTURE_ARGS:-}"
 
 # A field of debugobjects' stats ("fixups        :12").
 odebug() {
@@ -85,12 +87,12 @@ field() {
 	echo "$counts" | tr ' ' '\n' | awk -v f="$1" 'p { print; exit } $0 == f { p = 1 }'
 }
 frees=$(field frees) bad=$(field bad) lost=$(field lost) rearmed=$(field rearmed)
-running=$(field sleeping_work)
+running=$(field running)
 # A run bounded by time (SG_SECS, make torture SECS=N) makes what it can.
 min=$FREES
 [ -n "${SG_SECS:-}" ] && min=1
-# SG_MIN_RUNNING: a regression that needs works running when freed.
-check "seed $seed: at least $min frees ($frees), some of them bad ($bad, $running with a work running), none unrecorded" \
+# SG_MIN_RUNNING: a regression that needs callbacks running when freed.
+check "seed $seed: at least $min frees ($frees), some of them bad ($bad, $running with a callback running), none unrecorded" \
 	test "$frees" -ge "$min" -a "$bad" -gt 0 -a "$lost" = 0 -a "$running" -ge "${SG_MIN_RUNNING:-0}"
 sort $D/truth >/tmp/truth
 echo 0 >$T/events/slubguard/armed_free/enable
@@ -121,8 +123,8 @@ if [ $debug = 1 ]; then
 	only_in /tmp/ofix /tmp/armed >/tmp/oextra
 	stray=$(awk '$1 == "stray" || $1 == "lost" { n += $NF } END { print n + 0 }' $D/odebug)
 	got=$(($(odebug fixups) - fixups0))
-	lead=$(grep -c ' t_wk_sleepy_fn+' /tmp/truth)
-	echo "slubguard-guest: torture: oracle 2: bad frees $bad, armed timers $(wc -l </tmp/armed), debugobjects fixups $(wc -l </tmp/ofix) (stats: $got), not fixed up $(wc -l </tmp/omissed), fixed up but not armed $(wc -l </tmp/oextra), outside bad frees $stray; slubguard's lead: $lead works running"
+	lead=$(grep -cE ' (t_wk_sleepy_fn|t_tl_spin_fn)\+' /tmp/truth)
+	echo "slubguard-guest: torture: oracle 2: bad frees $bad, armed timers $(wc -l </tmp/armed), debugobjects fixups $(wc -l </tmp/ofix) (stats: $got), not fixed up $(wc -l </tmp/omissed), fixed up but not armed $(wc -l </tmp/oextra), outside bad frees $stray; slubguard's lead: $lead callbacks running"
 	head -5 /tmp/omissed | sed 's/^/slubguard-guest: torture: debugobjects missed (truth line, type, offset): /'
 	head -5 /tmp/oextra | sed 's/^/slubguard-guest: torture: debugobjects fixed up, not armed: /'
 	expect_eq "seed $seed: debugobjects fixed up exactly the timers left armed, bad free by bad free, nothing else" \
