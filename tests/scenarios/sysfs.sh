@@ -10,7 +10,7 @@
 #@ backends: ftrace kprobe
 #@ expect: slubguard: policy=bogus: unknown policy \(warn, panic or quarantine\)
 #@ expect: slubguard: enabled=2: must be 1 or 0
-#@ expect: slubguard: backend=dtrace: unknown backend \(ftrace or kprobe\)
+#@ expect: slubguard: backend=dtrace: unknown backend \(auto, ftrace, kprobe or tracepoint\)
 #@ expect: slubguard: quarantine_kb=0: must be a number of KiB from 1 to 1048576
 #@ expect: slubguard: quarantine_ms=9: must be a number of ms from 10 to 3600000
 #@ expect: slubguard: poison=yes: must be 1 or 0
