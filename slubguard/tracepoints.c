@@ -287,21 +287,29 @@ struct sg_tp {
 	bool attached;
 };
 
+/*
+ * Attached in this order, detached in the reverse: a callback's end event
+ * before its start, so that no start is seen whose end is not (under TCG
+ * each attach patches text for milliseconds: a timer_list callback that
+ * began between the two and was over before the second stayed "running" in
+ * the registry, and a correct kfree_rcu() of its object later was reported,
+ * once, in stress).
+ */
 static struct sg_tp sg_tps[] = {
 	{ "hrtimer_start",		probe_hrtimer_start },
 	{ "hrtimer_cancel",		probe_hrtimer_cancel },
-	{ "hrtimer_expire_entry",	probe_hrtimer_expire_entry },
 	{ "hrtimer_expire_exit",	probe_hrtimer_expire_exit },
+	{ "hrtimer_expire_entry",	probe_hrtimer_expire_entry },
 	{ "timer_start",		probe_timer_start },
 	{ "timer_cancel",		probe_timer_cancel },
-	{ "timer_expire_entry",		probe_timer_expire_entry },
 	{ "timer_expire_exit",		probe_timer_expire_exit },
+	{ "timer_expire_entry",		probe_timer_expire_entry },
 	{ "workqueue_queue_work",	probe_work_queue },
-	{ "workqueue_execute_start",	probe_work_start },
 	{ "workqueue_execute_end",	probe_work_end },
+	{ "workqueue_execute_start",	probe_work_start },
 	{ "sched_kthread_work_queue_work", probe_kthread_work_queue },
-	{ "sched_kthread_work_execute_start", probe_kthread_work_start },
 	{ "sched_kthread_work_execute_end", probe_kthread_work_end },
+	{ "sched_kthread_work_execute_start", probe_kthread_work_start },
 	{ "devres_log",			probe_devres_log, true },
 };
 
@@ -318,7 +326,7 @@ static void detach_all(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(sg_tps); i++) {
+	for (i = ARRAY_SIZE(sg_tps); i-- > 0;) {
 		if (!sg_tps[i].attached)
 			continue;
 		tracepoint_probe_unregister(sg_tps[i].tp, sg_tps[i].probe, NULL);
