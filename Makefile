@@ -80,10 +80,13 @@ check: kdir-check
 
 # make test [KERNELS="6.1 6.12"] [ARCH=x86_64|arm64]: every target by default.
 # make test KERNEL=debug: the suite on the debug kernel (tests/debug/; built
-# once, 30 min or more; not part of CI).
+# once, 30 min or more; not part of CI). KERNEL=gki: on the GKI-shaped arm64
+# kernel, without a function tracer (tests/gki/; built once; not part of CI).
 test:
 ifeq ($(KERNEL),debug)
 	bash tests/run.sh --series debug --arch $(if $(filter command line,$(origin ARCH)),$(ARCH),x86_64)
+else ifeq ($(KERNEL),gki)
+	bash tests/run.sh --series gki --arch arm64
 else
 	bash tests/run.sh $(if $(filter command line,$(origin ARCH)),--arch $(ARCH)) \
 		$(foreach k,$(KERNELS),--series $(k))
@@ -91,9 +94,14 @@ endif
 
 # make torture [SEED=N] [FREES=N] [SECS=N] [KERNELS=...] [ARCH=...]: the
 # torture scenario alone (tests/scenarios/torture.sh); SEED replays one run's
-# programs, KERNEL=debug runs oracle 2 (debugobjects) on the debug kernel.
+# programs, KERNEL=debug runs oracle 2 (debugobjects) on the debug kernel,
+# KERNEL=gki oracle 1 on the GKI-shaped kernel.
 torture:
-ifeq ($(KERNEL),debug)
+ifeq ($(KERNEL),gki)
+	SG_GUEST_ARGS="$(if $(SEED),sg.seed=$(SEED)) $(if $(FREES),sg.frees=$(FREES)) $(if $(SECS),sg.secs=$(SECS))" \
+	$(if $(SECS),SG_TIMEOUT=$$(($(SECS) + 600))) \
+		bash tests/run.sh --series gki --arch arm64 --scenario torture
+else ifeq ($(KERNEL),debug)
 	SG_GUEST_ARGS="$(if $(SEED),sg.seed=$(SEED)) $(if $(FREES),sg.frees=$(FREES)) $(if $(SECS),sg.secs=$(SECS))" \
 	$(if $(SECS),SG_TIMEOUT=$$(($(SECS) * 2 + 600))) \
 		bash tests/run.sh --series debug --arch x86_64 --scenario torture

@@ -7,8 +7,10 @@
 # slubguard and the fixtures, then boot one guest per scenario and backend,
 # at most --jobs (default 2) at a time, and judge each console log with the
 # oracle. Ends with 'N passed, N failed', both counted. Series: 6.1 and 6.12
-# (Debian's kernels, the default), or debug (x86_64 only: Debian's 6.1
-# source built with lockdep, KASAN and debugobjects, tests/debug/).
+# (Debian's kernels, the default), debug (x86_64 only: Debian's 6.1
+# source built with lockdep, KASAN and debugobjects, tests/debug/), or gki
+# (arm64 only: Debian's 6.1 source shaped as Android's GKI kernels, without
+# a function tracer, tests/gki/; every ftrace run is a kprobe run there).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,7 +41,9 @@ for s in "${series[@]}"; do
 	6.1 | 6.12) ;;
 	debug) [ "${#arches[@]}" = 1 ] && [ "${arches[0]}" = x86_64 ] ||
 		{ echo "run.sh: the debug kernel is x86_64 only: --series debug --arch x86_64" >&2; exit 2; } ;;
-	*) echo "run.sh: unknown kernel series '$s' (6.1, 6.12 or debug)" >&2; exit 2 ;;
+	gki) [ "${#arches[@]}" = 1 ] && [ "${arches[0]}" = arm64 ] ||
+		{ echo "run.sh: the GKI-shaped kernel is arm64 only: --series gki --arch arm64" >&2; exit 2; } ;;
+	*) echo "run.sh: unknown kernel series '$s' (6.1, 6.12, debug or gki)" >&2; exit 2 ;;
 	esac
 done
 
@@ -98,6 +102,11 @@ for s in "${series[@]}"; do
 				fi
 			fi
 			backends=$(sed -n 's/^#@ backends: *//p' "$f")
+			# Without a function tracer (the GKI-shaped kernel) every
+			# hook is a kprobe: an ftrace run is a kprobe run there.
+			if [ "$s" = gki ]; then
+				backends=$(printf '%s\n' ${backends:-ftrace} | sed 's/^ftrace$/kprobe/' | awk '!seen[$0]++')
+			fi
 			repeat=$(sed -n 's/^#@ repeat: *//p' "$f")
 			for b in ${backends:-ftrace}; do
 				if [ "$b" = kprobe ] && [ "$kof" != 0 ] && ! grep -q '^#@ kprobes-on-ftrace: run' "$f"; then

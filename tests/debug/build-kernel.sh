@@ -22,34 +22,8 @@ if [ -s "$envf" ]; then
 	exit 0
 fi
 
-# What a kernel build needs beyond the module's.
-need=()
-for p in flex bison bc libelf-dev libssl-dev xz-utils; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need+=("$p")
-done
-if ((${#need[@]})); then
-	echo "build-kernel: installing ${need[*]}" >&2
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
-
-src=$dir.tmp/linux-source-6.1
-log=$dir.tmp/build.log
-# An interrupted build carries on where it stopped.
-if [ -s "$dir.tmp/version" ] && [ -s "$src/.config" ]; then
-	ver=$(cat "$dir.tmp/version")
-	echo "build-kernel: resuming the build in $src" >&2
-	cd "$src"
-else
-	rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/dl"
-	(cd "$dir.tmp/dl" && apt-get download -qq linux-source-6.1 2>/dev/null)
-	dpkg -x "$dir.tmp"/dl/linux-source-6.1_*.deb "$dir.tmp/dl/x"
-	ver=$(dpkg-deb -f "$dir.tmp"/dl/linux-source-6.1_*.deb Version)
-	tar -C "$dir.tmp" -xaf "$dir.tmp"/dl/x/usr/src/linux-source-6.1.tar.xz
-	rm -rf "$dir.tmp/dl"
-	cd "$src"
-	make -s x86_64_defconfig >"$log" 2>&1
-	echo "$ver" >"$dir.tmp/version"
-fi
+. "$top/tests/lib/kernel-source.sh"
+kernel_source "$dir" x86_64_defconfig
 # What slubguard and the guests need, the debuggers, and less to build (no
 # network, disks or security modules: the guests run from an initramfs).
 scripts/config \

@@ -29,7 +29,13 @@ debug)
 	[ "$arch" = x86_64 ] || { echo "fetch-kernel: the debug kernel is x86_64 only" >&2; exit 2; }
 	exec bash "$top/tests/debug/build-kernel.sh"
 	;;
-*) echo "fetch-kernel: unknown series '$series' (6.1, 6.12 or debug)" >&2; exit 2 ;;
+gki)
+	# Built here from Debian's source, shaped as Android's GKI kernels:
+	# no function tracer (make test KERNEL=gki).
+	[ "$arch" = arm64 ] || { echo "fetch-kernel: the GKI-shaped kernel is arm64 only" >&2; exit 2; }
+	exec bash "$top/tests/gki/build-kernel.sh"
+	;;
+*) echo "fetch-kernel: unknown series '$series' (6.1, 6.12, debug or gki)" >&2; exit 2 ;;
 esac
 
 dir=$cache/kernels/$series-$arch

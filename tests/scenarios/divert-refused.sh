@@ -10,6 +10,8 @@
 # it, and if a livepatch-like user comes in meanwhile, enabling slubguard
 # again under policy=quarantine is refused and it stays disabled.
 #@ backends: ftrace kprobe
+#@ kernels: 6.1 6.12 debug
+#@ kernels-why: another ftrace user's divert is what it tests: the GKI-shaped kernel has no function tracer
 #@ allow: ^BUG: slubguard: free of armed hrtimer in sg_seed_exit\+
 
 SG=/sys/kernel/slubguard

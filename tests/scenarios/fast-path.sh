@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The tracepoint fast path: kfree() and kmem_cache_free() checked from their
 # kmem tracepoints. backend=auto (the default) does so where kfree() has no
-# direct trampoline (arm64 6.1 here), outside quarantine: entering
+# direct trampoline (arm64 6.1 here, and a kernel without a function tracer,
+# where kprobes hook the rest), outside quarantine: entering
 # quarantine moves the two functions to the backend's diverting hooks, and
 # leaving it moves them back. backend=tracepoint does so on every kernel and
 # refuses quarantine, at load and later, with a clear error. Reports from
@@ -21,9 +22,17 @@ hot() {
 	grep -E '^(kfree|kmem_cache_free) ' $SG/hooks | cut -d' ' -f2- | sort -u | xargs
 }
 
-# Where kfree() has no direct trampoline, auto takes the tracepoints.
-case "$(uname -m) $(uname -r)" in
-"aarch64 6.1."*)
+# Where kfree() has no direct trampoline, auto takes the tracepoints; on a
+# kernel without a function tracer (the GKI-shaped one, no
+# set_ftrace_filter), kprobes for the rest.
+base=ftrace
+[ -e /sys/kernel/tracing/set_ftrace_filter ] || base=kprobe
+case "$base $(uname -m) $(uname -r)" in
+kprobe*)
+	auto="tracepoint live nodivert"
+	held="kprobe live divert"
+	;;
+"ftrace aarch64 6.1."*)
 	auto="tracepoint live nodivert"
 	held="ftrace live divert"
 	;;
@@ -36,7 +45,7 @@ esac
 ktap_plan 19
 load_slubguard
 expect_eq "auto: kfree and kmem_cache_free" "$auto" "$(hot)"
-expect_eq "auto: the rest on the backend's hooks" "ftrace live divert" \
+expect_eq "auto: the rest on the backend's hooks" "$base live divert" \
 	"$(grep -E '^(kvfree|vfree) ' $SG/hooks | cut -d' ' -f2- | sort -u | xargs)"
 echo quarantine >$SG/policy
 expect_eq "auto, quarantine: kfree and kmem_cache_free divert" "$held" "$(hot)"
