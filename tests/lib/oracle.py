@@ -11,10 +11,11 @@ Besides, the console must hold no unexpected kernel error line, and every
 KTAP result the guest printed must be 'ok' (with the plan complete when the
 guest powers off normally).
 
-On the debug kernel (SERIES debug: lockdep, KASAN, debugobjects), every
-report of the kernel's debuggers (a splat: its title line, then its stack
-and registers, up to its end marker) must be one the scenario expects,
-caused by the bug its fixture holds:
+On the debug kernel (SERIES debug: lockdep, KASAN, debugobjects) and the
+GKI-shaped one (SERIES gki: KFENCE), every report of the kernel's
+debuggers (a splat: its title line, then its stack and registers, up to
+its end marker) must be one the scenario expects, caused by the bug its
+fixture holds:
   debug-expect: REGEX   a splat whose title matches must be there
   debug-allow: REGEX    a splat whose title matches may be there
 Any other splat fails the scenario, and so does any splat before the
@@ -31,7 +32,7 @@ ERROR = re.compile(r'Oops|BUG:|WARNING:|Call Trace|general protection fault|'
                    r'soft lockup|hung_task|Internal error|segfault')
 STAMP = re.compile(r'^\[\s*\d+\.\d+\]\s?')
 # The first line of a report by one of the kernel's debuggers.
-SPLAT = re.compile(r'^(ODEBUG: |BUG: KASAN: |BUG: sleeping function|BUG: scheduling while atomic|'
+SPLAT = re.compile(r'^(ODEBUG: |BUG: KASAN: |BUG: KFENCE: |BUG: sleeping function|BUG: scheduling while atomic|'
                    r'BUG: workqueue|BUG: Bad page|BUG: lock |BUG: spinlock |'
                    r'WARNING: (possible|suspicious|inconsistent|bad unlock|lock held|'
                    r'held lock|nested lock|Nested lock|(HARDIRQ|SOFTIRQ)-safe -> |'
@@ -52,7 +53,7 @@ STACK_END = re.compile(r'^\s*</TASK>$|^---\[ end trace')
 
 
 def splat_end(title):
-    if title.startswith('BUG: KASAN: '):
+    if title.startswith(('BUG: KASAN: ', 'BUG: KFENCE: ')):
         return KASAN_END
     if title.startswith(('ODEBUG: ', 'WARNING: CPU: ')):
         return WARN_END
@@ -127,7 +128,7 @@ def main():
     problems = []
     # Within a splat the scenario expects, its stack is no error of its own.
     checked = lines
-    if series == 'debug':
+    if series in ('debug', 'gki'):
         start = next((i for i, l in enumerate(lines)
                       if l.startswith('slubguard-guest: scenario')), len(lines))
         # Before the scenario nothing of slubguard's ran; a splat there is

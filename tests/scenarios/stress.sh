@@ -37,6 +37,7 @@
 #@ debug-allow: ^WARNING: CPU: [0-9]+ PID: [0-9]+ at kernel/time/timer.c:[0-9]+ __timer_delete_sync\+[\s\S]* timer_fixup_free\+
 #@ debug-allow: ^WARNING: (inconsistent lock state|HARDIRQ-safe -> HARDIRQ-unsafe lock order detected)[\s\S]*\(&o->tl\)[\s\S]* timer_fixup_free\+
 #@ debug-allow: ^BUG: KASAN: use-after-free in [\s\S]* sg_stress_bad\+
+#@ debug-allow: ^BUG: KFENCE: use-after-free read in [\s\S]* sg_stress_bad\+
 
 SECONDS_TOTAL=60
 
