@@ -13,16 +13,11 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cache=${SG_CACHE:-$top/.cache}
-jobs=${1:-$(nproc)}
-dir=$cache/kernels/debug-x86_64
-envf=$dir/env
-if [ -s "$envf" ]; then
-	echo "$envf"
-	exit 0
-fi
-
 . "$top/tests/lib/kernel-source.sh"
+jobs=${1:-$(nproc)}
+dir=${SG_CACHE:-$top/.cache}/kernels/debug-x86_64
+kernel_cached "$dir"
+
 kernel_source "$dir" x86_64_defconfig
 # What slubguard and the guests need, the debuggers, and less to build (no
 # network, disks or security modules: the guests run from an initramfs).
@@ -46,26 +41,4 @@ for opt in PROVE_LOCKING DEBUG_ATOMIC_SLEEP KASAN_GENERIC DEBUG_OBJECTS_TIMERS \
 	DEBUG_OBJECTS_FREE FUNCTION_TRACER DYNAMIC_FTRACE_WITH_ARGS KPROBES STACKDEPOT; do
 	grep -q "^CONFIG_$opt=y" .config || { echo "build-kernel: CONFIG_$opt is not set" >&2; exit 1; }
 done
-start=$(date +%s)
-if ! make -j"$jobs" bzImage modules >>"$log" 2>&1; then
-	tail -n 30 "$log" >&2
-	echo "build-kernel: the build failed (log: $log)" >&2
-	exit 1
-fi
-make -s INSTALL_MOD_PATH="$dir.tmp/root" modules_install >>"$log" 2>&1
-release=$(make -s kernelrelease)
-echo "build-kernel: built $release in $(($(date +%s) - start)) s" | tee -a "$log" >&2
-
-cat >"$dir.tmp/env" <<ENV
-SG_ARCH=x86_64
-SG_SERIES=debug
-SG_ABI=debug
-SG_DEBVER=$ver
-SG_RELEASE=$release
-SG_KDIR=$dir/linux-source-6.1
-SG_KERNEL=$dir/linux-source-6.1/arch/x86/boot/bzImage
-SG_MODDIR=$dir/root/lib/modules/$release
-ENV
-cd /
-mv "$dir.tmp" "$dir"
-echo "$envf"
+kernel_build "$dir" "$jobs" bzImage x86_64 debug arch/x86/boot/bzImage

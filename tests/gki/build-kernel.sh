@@ -21,17 +21,12 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cache=${SG_CACHE:-$top/.cache}
+. "$top/tests/lib/kernel-source.sh"
 jobs=${1:-$(nproc)}
-dir=$cache/kernels/gki-arm64
-envf=$dir/env
-if [ -s "$envf" ]; then
-	echo "$envf"
-	exit 0
-fi
+dir=${SG_CACHE:-$top/.cache}/kernels/gki-arm64
+kernel_cached "$dir"
 export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 
-. "$top/tests/lib/kernel-source.sh"
 kernel_source "$dir" defconfig gcc-aarch64-linux-gnu
 # Every SoC platform off: QEMU's virt machine needs none of their drivers.
 platforms=$(sed -n 's/^CONFIG_\(ARCH_[A-Z0-9_]*\)=y$/\1/p' .config |
@@ -69,26 +64,4 @@ for opt in FUNCTION_TRACER DYNAMIC_FTRACE KPROBES_ON_FTRACE; do
 		exit 1
 	fi
 done
-start=$(date +%s)
-if ! make -j"$jobs" Image modules >>"$log" 2>&1; then
-	tail -n 30 "$log" >&2
-	echo "build-kernel: the build failed (log: $log)" >&2
-	exit 1
-fi
-make -s INSTALL_MOD_PATH="$dir.tmp/root" modules_install >>"$log" 2>&1
-release=$(make -s kernelrelease)
-echo "build-kernel: built $release in $(($(date +%s) - start)) s" | tee -a "$log" >&2
-
-cat >"$dir.tmp/env" <<ENV
-SG_ARCH=arm64
-SG_SERIES=gki
-SG_ABI=gki
-SG_DEBVER=$ver
-SG_RELEASE=$release
-SG_KDIR=$dir/linux-source-6.1
-SG_KERNEL=$dir/linux-source-6.1/arch/arm64/boot/Image
-SG_MODDIR=$dir/root/lib/modules/$release
-ENV
-cd /
-mv "$dir.tmp" "$dir"
-echo "$envf"
+kernel_build "$dir" "$jobs" Image arm64 gki arch/arm64/boot/Image
