@@ -348,11 +348,23 @@ static enum sg_armed work_armed(const void *obj, u64 stamp, int *cpu)
 	return worker_runs(obj, stamp, cpu, work_queued);
 }
 
+/*
+ * A worker not on its CPU, in a work: preempted (it may be one that woke
+ * its owner with complete(), preempted by that owner) is let go; asleep in
+ * the work is running it.
+ */
+static enum sg_armed worker_off_cpu(const struct task_struct *worker)
+{
+	return READ_ONCE(worker->__state) == TASK_RUNNING ? SG_IDLE : SG_RUNNING;
+}
+
 /* A work's, or a kthread_work's: queued, or running in the worker @stamp. */
 static enum sg_armed worker_runs(const void *obj, u64 stamp, int *cpu,
 				 bool (*queued)(const void *obj))
 {
 	const struct task_struct *worker = (const void *)(unsigned long)stamp;
+	struct sg_wait w;
+	unsigned int i;
 
 	if (queued(obj))
 		return SG_QUEUED;
@@ -369,14 +381,28 @@ static enum sg_armed worker_runs(const void *obj, u64 stamp, int *cpu,
 	if (in_softirq())
 		return SG_IDLE;
 	*cpu = task_cpu(worker);
-	if (!READ_ONCE(worker->on_cpu)) {
-		if (READ_ONCE(worker->__state) == TASK_RUNNING)
-			return SG_IDLE;
-		return SG_RUNNING;
+	if (!READ_ONCE(worker->on_cpu))
+		return worker_off_cpu(worker);
+	sg_wait_start(&w, *cpu);
+	while (sg_registry_stamp(obj) == stamp) {
+		/*
+		 * Off its CPU meanwhile, and its entry still the same (read
+		 * under the bucket's lock after on_cpu, so a work that ended
+		 * before its worker went off is seen ended): judged as above.
+		 * A worker preempted while the free waits, its CPU busy with
+		 * another task, would otherwise look running for ever.
+		 */
+		if (!READ_ONCE(worker->on_cpu)) {
+			if (sg_registry_stamp(obj) != stamp)
+				break;
+			return worker_off_cpu(worker);
+		}
+		if (sg_wait_over(&w))
+			return SG_RUNNING;
+		for (i = 0; i < 256; i++)
+			cpu_relax();
 	}
-	if (sg_wait_stamp(obj, stamp, *cpu))
-		return queued(obj) ? SG_QUEUED : SG_IDLE;
-	return SG_RUNNING;
+	return queued(obj) ? SG_QUEUED : SG_IDLE;
 }
 
 static void *work_hint(const void *obj)

@@ -507,8 +507,16 @@ static void timer_list_cases(void)
 	       "timer_list", -1);
 }
 
+/* Worker 0 taken off its CPU, runnable: preempted. */
+static void worker0_preempted(void *unused)
+{
+	WRITE_ONCE(workers[0].on_cpu, 0);
+}
+
 static void work_cases(void)
 {
+	struct on_cpu o;
+
 	fresh();
 	on_cpu(0, NULL, work_queue, NULL);
 	on_cpu(1, NULL, free_obj, NULL);
@@ -538,6 +546,17 @@ static void work_cases(void)
 	workers[0].on_cpu = 0;
 	on_cpu(0, NULL, free_obj, NULL);
 	expect("work preempted by its owner after complete(): not reported", 0, NULL, -1);
+
+	/* Preempted on CPU 0 while the free on CPU 1 waits for its end event. */
+	fresh();
+	on_cpu(0, NULL, work_queue, NULL);
+	on_cpu(0, &workers[0], work_clear_pending, NULL);
+	on_cpu(0, &workers[0], work_start, NULL);
+	o = (struct on_cpu){ .cpu = 0, .fn = worker0_preempted, .delay_ms = 20 };
+	start_on_cpu(&o);
+	on_cpu(1, NULL, free_obj, NULL);
+	pthread_join(o.thread, NULL);
+	expect("work preempted while the free waits: not reported", 0, NULL, -1);
 
 	fresh();
 	on_cpu(0, NULL, work_queue, NULL);
