@@ -458,6 +458,24 @@ static inline enum sg_call_kind sg_call_before(unsigned long ret, unsigned long 
 }
 
 unsigned long sg_lookup_name(const char *name);
+/*
+ * Wait until every call that had passed a hooked function's entry when this
+ * was called has also passed the few instructions after it (kfree()'s
+ * tracepoint). A call there that an interrupt stops, or that cannot be
+ * preempted (no CONFIG_PREEMPTION), gets through before its CPU reports an
+ * RCU quiescent state. On a preemptible kernel the task may be preempted
+ * there: RCU Tasks waits for it, as the function tracer and kprobes do for
+ * their trampolines (both select TASKS_RCU where the kernel is
+ * preemptible). Process context; sleeps.
+ */
+static inline void sg_wait_calls_in_flight(void)
+{
+	synchronize_rcu();
+#ifdef CONFIG_PREEMPTION
+	synchronize_rcu_tasks();
+#endif
+}
+
 int sg_compat_init(void);
 
 #endif /* __ASSEMBLY__ */

@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) "slubguard: " fmt
 
 #include <linux/ftrace.h>
+#include <linux/hash.h>
 #include <linux/kallsyms.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -151,8 +152,18 @@ static __always_inline bool describe(const void *obj, enum sg_giveback how,
 	return true;
 }
 
-/* Set while a tracepoint probe of kfree() or kmem_cache_free() checks a free. */
-static DEFINE_PER_CPU(bool, sg_in_tracepoint);
+/*
+ * Set while a tracepoint probe of kfree() or kmem_cache_free() checks a
+ * free, a bit per context level (task, softirq, hardirq, NMI): a free in an
+ * interrupt that lands meanwhile, through a hook that can divert its call,
+ * may still hold its object, and the probe's own check never may.
+ */
+static DEFINE_PER_CPU(unsigned int, sg_in_tracepoint);
+
+static __always_inline unsigned int context_bit(void)
+{
+	return BIT(interrupt_context_level());
+}
 
 /*
  * The exact check, for the few frees the filter could not clear. @via names
@@ -172,7 +183,8 @@ static noinline enum sg_verdict check_slow(unsigned long ip, unsigned long calle
 		.ip	= ip,
 		.caller	= caller,
 		/* A tracepoint cannot divert the call it is in. */
-		.can_hold = READ_ONCE(hook->can_skip) && !this_cpu_read(sg_in_tracepoint),
+		.can_hold = READ_ONCE(hook->can_skip) &&
+			    !(this_cpu_read(sg_in_tracepoint) & context_bit()),
 	};
 	enum sg_verdict v;
 
@@ -485,27 +497,66 @@ static __always_inline bool clean_free(const struct sg_hook *hook, unsigned long
  * object is never held from here: the quarantine moves these two functions
  * to the backend's hooks first (sg_hooks_divert()).
  *
- * While the two paths overlap, as one takes over from the other, a free may
- * reach both: the hook at the function's entry, then the tracepoint. The
- * hook's slow path leaves the object in sg_tp_seen, and the tracepoint
- * does not check it again (a bad free would be reported twice).
+ * While one path takes over from the other, a free may reach both: the
+ * hook at the function's entry, then the tracepoint a few instructions in.
+ * While the hook's @dedupe is set, its slow path leaves the object in
+ * sg_tp_marks, and the probe, finding it there, takes it out and does not
+ * check the free again (a bad free would be counted and reported twice).
+ * The note is keyed by the object, not by the CPU: between the two, another
+ * free may interrupt this one, and on a preemptible kernel the task may
+ * move to another CPU. An object is in one free at a time (two would be a
+ * double free, whose notes are alike), and a note lives from a hook to the
+ * tracepoint of the same call: the table holds at most one per free under
+ * way, and 16 places from the object's hash always have room.
+ * hooks_install.c sets and clears @dedupe so that no note outlives its
+ * call.
  */
-static DEFINE_PER_CPU(const void *, sg_tp_seen);
+#define SG_TP_MARKS_BITS	10
+#define SG_TP_MARKS		(1U << SG_TP_MARKS_BITS)
+#define SG_TP_MARK_PLACES	16
+static unsigned long sg_tp_marks[SG_TP_MARKS];
 
-/* Before a tracepoint checks again: no mark left from an earlier overlap. */
-void sg_tp_forget_seen(void)
+/* Process context, while no hook leaves a note (@dedupe clear). */
+void sg_tp_forget_marks(void)
 {
-	int cpu;
+	unsigned int i;
 
-	for_each_possible_cpu(cpu)
-		WRITE_ONCE(per_cpu(sg_tp_seen, cpu), NULL);
+	for (i = 0; i < SG_TP_MARKS; i++)
+		WRITE_ONCE(sg_tp_marks[i], 0);
 }
 
-/* A hook's slow path, while the tracepoint checks the same function. */
-static __always_inline void tp_mark(const struct sg_hook *hook, const void *obj)
+static __always_inline unsigned long *tp_mark_place(const void *obj, unsigned int i)
 {
-	if (unlikely(READ_ONCE(hook->tp)))
-		this_cpu_write(sg_tp_seen, obj);
+	return &sg_tp_marks[(hash_ptr(obj, SG_TP_MARKS_BITS) + i) & (SG_TP_MARKS - 1)];
+}
+
+/* Return: true if the note is left (false: no room, the free may be counted twice). */
+static bool tp_mark(const void *obj)
+{
+	unsigned int i;
+
+	for (i = 0; i < SG_TP_MARK_PLACES; i++) {
+		unsigned long *place = tp_mark_place(obj, i);
+
+		if (!READ_ONCE(*place) && !cmpxchg(place, 0, (unsigned long)obj))
+			return true;
+	}
+	return false;
+}
+
+/* Return: true if a hook left a note for @obj (it is taken out). */
+static bool tp_unmark(const void *obj)
+{
+	unsigned int i;
+
+	for (i = 0; i < SG_TP_MARK_PLACES; i++) {
+		unsigned long *place = tp_mark_place(obj, i);
+
+		if (READ_ONCE(*place) == (unsigned long)obj &&
+		    cmpxchg(place, (unsigned long)obj, 0) == (unsigned long)obj)
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -526,6 +577,26 @@ static __always_inline enum sg_verdict hook_run(const struct sg_hook *hook, unsi
 	return run_handler(hook, ip, caller, arg0, arg1, arg2);
 }
 
+/*
+ * hook_run() from a hook, for a free the fast path could not clear: while
+ * the function's tracepoint may meet the same call, a note for it first
+ * (kfree()'s object is its first argument, kmem_cache_free()'s its second).
+ * A diverted call returns before its tracepoint: its note goes at once.
+ */
+static __always_inline enum sg_verdict hook_run_once(const struct sg_hook *hook,
+						     unsigned long ip, unsigned long caller,
+						     unsigned long arg0, unsigned long arg1,
+						     unsigned long arg2)
+{
+	const void *obj = (const void *)(hook == &sg_hooks[SG_HOOK_KFREE] ? arg0 : arg1);
+	bool noted = unlikely(READ_ONCE(hook->dedupe)) && tp_mark(obj);
+	enum sg_verdict v = hook_run(hook, ip, caller, arg0, arg1, arg2);
+
+	if (unlikely(noted) && v == SG_CALL_SKIP && READ_ONCE(hook->can_skip))
+		tp_unmark(obj);
+	return v;
+}
+
 /**
  * sg_hook_run() - run a hook's handler, for its backend
  * @hook:	the hook
@@ -542,8 +613,7 @@ enum sg_verdict sg_hook_run(const struct sg_hook *hook, unsigned long ip, unsign
 {
 	if (clean_free(hook, arg0, arg1))
 		return SG_CALL_PROCEED;
-	tp_mark(hook, (const void *)(hook == &sg_hooks[SG_HOOK_KFREE] ? arg0 : arg1));
-	return hook_run(hook, ip, caller, arg0, arg1, arg2);
+	return hook_run_once(hook, ip, caller, arg0, arg1, arg2);
 }
 
 /*
@@ -571,11 +641,6 @@ static __always_inline const struct sg_hook *hook_at(unsigned long ip)
 }
 
 #if SG_HAVE_FTRACE
-/* Which argument of @hook's function is the object (kfree(): 0, else 1). */
-static __always_inline unsigned int hook_obj_arg(const struct sg_hook *hook)
-{
-	return hook == &sg_hooks[SG_HOOK_KFREE] ? 0 : 1;
-}
 
 /*
  * Apart, and called as the handler is, so that its fast path keeps the
@@ -589,9 +654,8 @@ static noinline void ftrace_handler_slow(unsigned long ip, unsigned long parent_
 	/* Not live: a call that reached the trampoline as it was detached. */
 	if (unlikely(!READ_ONCE(hook->live)))
 		return;
-	tp_mark(hook, (const void *)sg_fregs_arg(fregs, hook_obj_arg(hook)));
-	if (hook_run(hook, ip, parent_ip, sg_fregs_arg(fregs, 0), sg_fregs_arg(fregs, 1),
-		     sg_fregs_arg(fregs, 2)) == SG_CALL_SKIP && hook->can_skip)
+	if (hook_run_once(hook, ip, parent_ip, sg_fregs_arg(fregs, 0), sg_fregs_arg(fregs, 1),
+			  sg_fregs_arg(fregs, 2)) == SG_CALL_SKIP && hook->can_skip)
 		sg_fregs_set_ip(fregs, (unsigned long)sg_skipped_call);
 }
 
@@ -626,18 +690,17 @@ void sg_ftrace_handler(unsigned long ip, unsigned long parent_ip,
 
 /* The tracepoint fast path, for a free the filter could not clear. */
 static noinline void tp_slow(const struct sg_hook *hook, unsigned long caller,
-			     unsigned long arg0, unsigned long arg1, const void *obj)
+			     unsigned long arg0, unsigned long arg1)
 {
+	unsigned int bit = context_bit();
+
 	/* Registered ahead of the switch, or on its way out. */
 	if (unlikely(!READ_ONCE(hook->tp)))
 		return;
-	if (unlikely(this_cpu_read(sg_tp_seen) == obj)) {
-		this_cpu_write(sg_tp_seen, NULL);
-		return;
-	}
-	this_cpu_write(sg_in_tracepoint, true);
+	/* Probes run with preemption off: the bit is this call's alone. */
+	this_cpu_or(sg_in_tracepoint, bit);
 	hook_run(hook, (unsigned long)hook->fn, caller, arg0, arg1, 0);
-	this_cpu_write(sg_in_tracepoint, false);
+	this_cpu_and(sg_in_tracepoint, ~bit);
 }
 
 /**
@@ -650,9 +713,12 @@ void sg_tp_kfree(void *data, unsigned long call_site, const void *obj)
 {
 	const struct sg_hook *hook = &sg_hooks[SG_HOOK_KFREE];
 
+	/* First: a note must not outlive its call. */
+	if (unlikely(READ_ONCE(hook->dedupe)) && tp_unmark(obj))
+		return;
 	if (likely(clean_free(hook, (unsigned long)obj, 0)))
 		return;
-	tp_slow(hook, call_site, (unsigned long)obj, 0, obj);
+	tp_slow(hook, call_site, (unsigned long)obj, 0);
 }
 
 /**
@@ -667,9 +733,11 @@ void sg_tp_kmem_cache_free(void *data, unsigned long call_site, const void *obj,
 {
 	const struct sg_hook *hook = &sg_hooks[SG_HOOK_KMEM_CACHE_FREE];
 
+	if (unlikely(READ_ONCE(hook->dedupe)) && tp_unmark(obj))
+		return;
 	if (likely(clean_free(hook, (unsigned long)s, (unsigned long)obj)))
 		return;
-	tp_slow(hook, call_site, (unsigned long)s, (unsigned long)obj, obj);
+	tp_slow(hook, call_site, (unsigned long)s, (unsigned long)obj);
 }
 
 #if SG_HAVE_FTRACE_DIRECT
@@ -716,9 +784,8 @@ static __always_inline bool direct_slow(const struct sg_hook *hook, unsigned lon
 	/* Not live: a call that reached the trampoline as it was detached. */
 	if (unlikely(!READ_ONCE(hook->live)))
 		return false;
-	tp_mark(hook, (const void *)(hook == &sg_hooks[SG_HOOK_KFREE] ? arg0 : arg1));
-	return hook_run(hook, (unsigned long)hook->fn, caller, arg0, arg1, 0) == SG_CALL_SKIP &&
-	       hook->can_skip;
+	return hook_run_once(hook, (unsigned long)hook->fn, caller, arg0, arg1, 0) ==
+	       SG_CALL_SKIP && hook->can_skip;
 }
 
 /**

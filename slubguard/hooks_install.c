@@ -246,7 +246,6 @@ static int tp_on(void)
 
 	if (sg_tp_registered)
 		return 0;
-	sg_tp_forget_seen();
 	WRITE_ONCE(sg_hooks[SG_HOOK_KFREE].tp, true);
 	WRITE_ONCE(sg_hooks[SG_HOOK_KMEM_CACHE_FREE].tp, true);
 	ret = sg_tp_fast_register();
@@ -269,6 +268,63 @@ static void tp_off(void)
 		return;
 	sg_tp_fast_unregister();
 	sg_tp_registered = false;
+}
+
+static void hot_dedupe(bool on)
+{
+	WRITE_ONCE(sg_hooks[SG_HOOK_KFREE].dedupe, on);
+	WRITE_ONCE(sg_hooks[SG_HOOK_KMEM_CACHE_FREE].dedupe, on);
+}
+
+/*
+ * kfree() and kmem_cache_free() move from their tracepoints to the
+ * backend's hooks, which can divert a call. Every free is checked, once:
+ * a call that passed the function's entry before its hook was attached
+ * meets the tracepoint while it still checks; a call the hook checked
+ * leaves a note that the tracepoint, while it is registered, takes out and
+ * checks no further (hooks.c, sg_tp_marks).
+ */
+static int hooks_take_over(void)
+{
+	int ret;
+
+	hot_dedupe(true);
+	ret = attach(sg_backend, SG_HOT_HOOKS);
+	if (!ret) {
+		sg_wait_calls_in_flight();
+		tp_off();
+	}
+	hot_dedupe(false);
+	/* The last notes are left; those whose call met no probe go. */
+	sg_wait_calls_in_flight();
+	sg_tp_forget_marks();
+	return ret;
+}
+
+/*
+ * And back. The probes are registered first, checking nothing yet; once
+ * every call that passed a hook without a note is past its tracepoint, they
+ * check the calls no hook noted; the hooks are detached, and once every
+ * noted call is past its tracepoint, the notes stop.
+ */
+static int tp_take_over(void)
+{
+	int ret = sg_tp_fast_register();
+
+	if (ret) {
+		pr_err("cannot register the kmem tracepoints' probes: %d\n", ret);
+		return ret;
+	}
+	sg_tp_registered = true;
+	hot_dedupe(true);
+	sg_wait_calls_in_flight();
+	WRITE_ONCE(sg_hooks[SG_HOOK_KFREE].tp, true);
+	WRITE_ONCE(sg_hooks[SG_HOOK_KMEM_CACHE_FREE].tp, true);
+	detach(sg_backend, SG_HOT_HOOKS);
+	sg_wait_calls_in_flight();
+	hot_dedupe(false);
+	sg_tp_forget_marks();
+	return 0;
 }
 
 /*
@@ -489,8 +545,10 @@ int sg_hooks_resume(void)
  * backend's hooks to those two functions, then takes the probes away;
  * leaving it registers the probes, then detaches the hooks. Each path
  * checks until the other does (a free in between reaches both, and is
- * checked once): no free goes unchecked. Process context, under the
- * control lock; slubguard enabled or not.
+ * checked once): no free goes unchecked. Each way waits for frees under
+ * way, twice (under TCG, tens of milliseconds; more on a preemptible
+ * kernel). Process context, under the control lock; slubguard enabled or
+ * not.
  *
  * Return: 0, or a negative errno (nothing changed): -EINVAL with
  * backend=tracepoint, whose two hottest functions are never diverted.
@@ -509,24 +567,11 @@ int sg_hooks_divert(bool divert)
 		sg_diverting = divert;
 		return 0;
 	}
-	if (divert) {
-		sg_diverting = true;
-		ret = attach(sg_backend, SG_HOT_HOOKS);
-		if (ret) {
-			sg_diverting = false;
-			return ret;
-		}
-		tp_off();
-		return 0;
-	}
-	sg_diverting = false;
-	ret = tp_on();
-	if (ret) {
-		sg_diverting = true;
-		return ret;
-	}
-	detach(sg_backend, SG_HOT_HOOKS);
-	return 0;
+	sg_diverting = divert;
+	ret = divert ? hooks_take_over() : tp_take_over();
+	if (ret)
+		sg_diverting = !divert;
+	return ret;
 }
 
 /**

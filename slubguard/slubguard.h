@@ -554,6 +554,8 @@ struct sg_call {
  * @tp:		kfree() and kmem_cache_free() only: set while their kmem
  *		tracepoint checks their frees (the tracepoint fast path,
  *		hook_tracepoint.c); it cannot divert a call
+ * @dedupe:	kfree() and kmem_cache_free() only: set while a call may
+ *		reach both the hook and the tracepoint (hooks.c, sg_tp_marks)
  * @slot:	the backend's state for it
  */
 struct sg_hook {
@@ -566,6 +568,7 @@ struct sg_hook {
 	bool can_skip;
 	bool direct;
 	bool tp;
+	bool dedupe;
 	void *slot;
 };
 
@@ -643,7 +646,7 @@ void sg_tp_fast_unregister(void);
 void sg_tp_kfree(void *data, unsigned long call_site, const void *obj);
 void sg_tp_kmem_cache_free(void *data, unsigned long call_site, const void *obj,
 			   const struct kmem_cache *s);
-void sg_tp_forget_seen(void);
+void sg_tp_forget_marks(void);
 int sg_hooks_find_funcs(void);
 void sg_hooks_exit(void);
 void sg_hooks_pause(void);

@@ -13,6 +13,7 @@
 #@ expect: ^slubguard: backend=tracepoint cannot hold an object: policy=quarantine needs backend=auto, ftrace or kprobe$
 #@ expect: ^slubguard: backend=bogus: unknown backend \(auto, ftrace, kprobe or tracepoint\)$
 #@ debug-allow: ^ODEBUG: free active \(active state 0\) object type: (hrtimer|timer_list) hint: sg_(seed_poll|cache_watchdog)\+
+#@ debug-allow: ^ODEBUG: assert_init not available \(active state 0\) object type: timer_list hint: sg_cache_watchdog\+
 #@ debug-allow: ^BUG: KASAN: use-after-free in (hrtimer_active|del_timer_sync|__timer_delete_sync|timer_delete_sync|try_to_del_timer_sync|lock_timer_base)\+
 
 SG=/sys/kernel/slubguard
