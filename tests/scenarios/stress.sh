@@ -43,7 +43,8 @@ SECONDS_TOTAL=60
 
 # Centiseconds since boot.
 now_cs() {
-	tr -d . </proc/uptime | cut -d' ' -f1
+	# Not "0.95" without its dot: a leading 0 is octal to the shell.
+	awk '{ printf "%d\n", $1 * 100 + 0.5 }' /proc/uptime
 }
 PARAM=/sys/module/sg_stress/parameters
 
