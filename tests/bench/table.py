@@ -182,8 +182,10 @@ def main():
         print('  %-34s %7.0f %-6s %s' % (name, base, 'ns/op', ' '.join('%13s' % c for c in cells)))
     for p in PHASES + FLOORS:
         if med(p, 'refused'):
-            print('%-36s refused to load (backend=kprobe: kprobes sit on ftrace here)'
-                  % ('phase ' + p))
+            # The kprobe phases load backend=kprobe, every other backend=ftrace.
+            why = ('backend=kprobe: kprobes sit on ftrace here' if 'kprobe' in p else
+                   'backend=ftrace: this kernel has no function tracer')
+            print('%-36s refused to load (%s)' % ('phase ' + p, why))
     tf = [med(p, 'track_failures') for p in PHASES]
     print('%-36s %s' % ('track failures (per phase)', ' '.join(str(t) for t in tf)))
     print('%d budget line(s) not met' % failed)
