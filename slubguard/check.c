@@ -186,27 +186,11 @@ static void fill_report(struct sg_report *r, const struct sg_free *free,
 	}
 	r->action = READ_ONCE(sg_policy);
 	/* Never held where the call cannot be diverted: it frees the object. */
-	r->not_held = r->action == SG_POLICY_QUARANTINE && !free->can_hold;
-	if (r->not_held)
+	if (r->action == SG_POLICY_QUARANTINE && !free->can_hold)
 		r->action = SG_POLICY_WARN;
 	r->unpoisonable = r->action == SG_POLICY_QUARANTINE && READ_ONCE(sg_poison) &&
 			  !sg_quarantine_poisonable(free);
 	sg_report_fill_context(r);
-}
-
-/*
- * Pages going back to the page allocator: a timer whose memory's free was
- * reported already (a large kmalloc()'s kfree() a moment ago, or an object
- * of a slab that now goes) is not reported again. Return: the hits left.
- */
-static unsigned int not_reported(struct sg_hit *hits, unsigned int nr)
-{
-	unsigned int i, n = 0;
-
-	for (i = 0; i < nr; i++)
-		if (!hits[i].reported)
-			hits[n++] = hits[i];
-	return n;
 }
 
 /**
@@ -253,10 +237,6 @@ noinline enum sg_verdict sg_check_free(const struct sg_free *free)
 	live = one_per_object(hits, live);
 	if (!live)
 		return SG_CALL_PROCEED;
-	if (free->how == SG_GIVE_PAGES) {
-		live = not_reported(hits, live);
-		reported = !live;
-	}
 	if (reported) {
 		sg_count(SG_STAT_REPEATS);
 		return SG_CALL_PROCEED;
@@ -281,15 +261,12 @@ noinline enum sg_verdict sg_check_free(const struct sg_free *free)
 	 * entry goes, or every later free of that memory, reused by an
 	 * innocent owner, would be blamed while the callback lasts (a work
 	 * that sleeps; the torture generator found it). A queued timer keeps
-	 * its entry: it is still armed in that memory, and reported (the
-	 * page allocator's free of that memory later is not a new bug).
+	 * its entry: it is still armed in that memory.
 	 */
-	for (i = 0; verdict == SG_CALL_PROCEED && i < live; i++) {
-		if (hits[i].state == SG_RUNNING)
-			sg_untrack(hits[i].obj, hits[i].stamp);
-		else
-			sg_registry_mark_reported(hits[i].obj, hits[i].stamp);
-	}
+	if (verdict == SG_CALL_PROCEED)
+		for (i = 0; i < live; i++)
+			if (hits[i].state == SG_RUNNING)
+				sg_untrack(hits[i].obj, hits[i].stamp);
 	if (report.action == SG_POLICY_PANIC)
 		panic("slubguard: free of armed %s in %pS\n",
 		      hits[0].kind->name, (void *)report.culprit);

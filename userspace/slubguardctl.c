@@ -857,7 +857,7 @@ static void usage(FILE *f)
 		"  repeat_hits       hits not reported again (reported at kfree_rcu())\n"
 		"  reports_suppressed  reports not printed: over report_limit per 5 s\n"
 		"  stack_failures    arming stacks not saved (track_stacks=1)\n"
-		"  hooks_live        free-path functions hooked, page frees' tracepoint too (now)\n"
+		"  hooks_live        free-path functions hooked (now)\n"
 		"  hooks_missed      frees the backend did not hand over (coverage lost)\n"
 		"  hook F B live divert|nodivert [direct]  F hooked by backend B;\n"
 		"                    divert: can hold an object (quarantine); nodivert:\n"
