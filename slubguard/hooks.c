@@ -641,7 +641,6 @@ static __always_inline const struct sg_hook *hook_at(unsigned long ip)
 }
 
 #if SG_HAVE_FTRACE
-
 /*
  * Apart, and called as the handler is, so that its fast path keeps the
  * handler's arguments where they came and saves no register.
