@@ -458,9 +458,12 @@ static noinline enum sg_verdict run_handler(const struct sg_hook *hook, unsigned
  * (sg_check_pending()): RCU frees those through kfree_bulk(), vfree() or
  * kvfree() (kernel/rcu/tree.c, 6.1 and 6.12), whose handlers look at the
  * notes; kvfree()'s own kfree() is then the handler's (sg_outer).
+ *
+ * @nopreempt: the caller runs with preemption off (a tracepoint probe), so
+ * its per-CPU accesses need no guard of their own (compat.h).
  */
-static __always_inline bool clean_free(const struct sg_hook *hook, unsigned long arg0,
-				       unsigned long arg1)
+static __always_inline bool __clean_free(const struct sg_hook *hook, unsigned long arg0,
+					 unsigned long arg1, bool nopreempt)
 {
 	struct kmem_cache *cache;
 	const void *obj;
@@ -471,7 +474,8 @@ static __always_inline bool clean_free(const struct sg_hook *hook, unsigned long
 		if (skip(obj))
 			return true;
 		/* The inner call of an outer freeing function: the handler's. */
-		if (unlikely(this_cpu_read(sg_outer.obj) == obj))
+		if (unlikely((nopreempt ? __this_cpu_read(sg_outer.obj) :
+					  this_cpu_read(sg_outer.obj)) == obj))
 			return false;
 		describe(obj, SG_GIVE_KFREE, &cache, &size);
 	} else if (hook == &sg_hooks[SG_HOOK_KMEM_CACHE_FREE]) {
@@ -485,8 +489,17 @@ static __always_inline bool clean_free(const struct sg_hook *hook, unsigned long
 	}
 	if (sg_registry_maybe_near(obj, size))
 		return false;
-	sg_count(SG_STAT_FREES_CHECKED);
+	if (nopreempt)
+		sg_cpu_inc_nopreempt(sg_counters[SG_STAT_FREES_CHECKED]);
+	else
+		sg_count(SG_STAT_FREES_CHECKED);
 	return true;
+}
+
+static __always_inline bool clean_free(const struct sg_hook *hook, unsigned long arg0,
+				       unsigned long arg1)
+{
+	return __clean_free(hook, arg0, arg1, false);
 }
 
 /*
@@ -687,12 +700,24 @@ void sg_ftrace_handler(unsigned long ip, unsigned long parent_ip,
 }
 #endif
 
-/* The tracepoint fast path, for a free the filter could not clear. */
+/*
+ * The tracepoint probes' rest: a free the filter could not clear, or any
+ * free while the paths hand over (@handover, the hook's @dedupe as the
+ * probe read it). Apart, so that a clean free's probe keeps no frame.
+ */
 static noinline void tp_slow(const struct sg_hook *hook, unsigned long caller,
-			     unsigned long arg0, unsigned long arg1)
+			     const void *obj, unsigned long arg0, unsigned long arg1,
+			     bool handover)
 {
 	unsigned int bit = context_bit();
 
+	if (handover) {
+		/* First: a note must not outlive its call. */
+		if (tp_unmark(obj))
+			return;
+		if (__clean_free(hook, arg0, arg1, true))
+			return;
+	}
 	/* Registered ahead of the switch, or on its way out. */
 	if (unlikely(!READ_ONCE(hook->tp)))
 		return;
@@ -711,13 +736,12 @@ static noinline void tp_slow(const struct sg_hook *hook, unsigned long caller,
 void sg_tp_kfree(void *data, unsigned long call_site, const void *obj)
 {
 	const struct sg_hook *hook = &sg_hooks[SG_HOOK_KFREE];
+	bool handover = READ_ONCE(hook->dedupe);
 
-	/* First: a note must not outlive its call. */
-	if (unlikely(READ_ONCE(hook->dedupe)) && tp_unmark(obj))
+	/* Probes run with preemption off (__DO_TRACE()). */
+	if (likely(!handover) && likely(__clean_free(hook, (unsigned long)obj, 0, true)))
 		return;
-	if (likely(clean_free(hook, (unsigned long)obj, 0)))
-		return;
-	tp_slow(hook, call_site, (unsigned long)obj, 0);
+	tp_slow(hook, call_site, obj, (unsigned long)obj, 0, handover);
 }
 
 /**
@@ -731,12 +755,12 @@ void sg_tp_kmem_cache_free(void *data, unsigned long call_site, const void *obj,
 			   const struct kmem_cache *s)
 {
 	const struct sg_hook *hook = &sg_hooks[SG_HOOK_KMEM_CACHE_FREE];
+	bool handover = READ_ONCE(hook->dedupe);
 
-	if (unlikely(READ_ONCE(hook->dedupe)) && tp_unmark(obj))
+	if (likely(!handover) &&
+	    likely(__clean_free(hook, (unsigned long)s, (unsigned long)obj, true)))
 		return;
-	if (likely(clean_free(hook, (unsigned long)s, (unsigned long)obj)))
-		return;
-	tp_slow(hook, call_site, (unsigned long)s, (unsigned long)obj);
+	tp_slow(hook, call_site, obj, (unsigned long)s, (unsigned long)obj, handover);
 }
 
 #if SG_HAVE_FTRACE_DIRECT
