@@ -43,12 +43,57 @@ static void remember_queued(const void *obj)
 	raw_spin_unlock_irqrestore(&sg_queued.lock, flags);
 }
 
+/*
+ * The last frees reported and let go, by range. Their pages come to the
+ * page allocator later, a large kmalloc()'s within the same kfree(), and
+ * a callback still running may arm its timer again between the two looks:
+ * a new entry, without the reported mark (oracle 2 found it: a delayed
+ * work whose callback queued it again). Kept until the memory's pages go
+ * (or 16 newer ones push them out); empty almost always, so a page free
+ * reads one counter.
+ */
+#define SG_LET_GO_MAX	16
+static struct {
+	raw_spinlock_t lock;
+	struct {
+		unsigned long start, end;
+	} range[SG_LET_GO_MAX];
+	unsigned int next;
+} sg_let_go = {
+	.lock = __RAW_SPIN_LOCK_UNLOCKED(sg_let_go.lock),
+};
+static unsigned int sg_let_go_nr;
+
+static void remember_let_go(const struct sg_free *free)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&sg_let_go.lock, flags);
+	if (!sg_let_go.range[sg_let_go.next].end)
+		WRITE_ONCE(sg_let_go_nr, sg_let_go_nr + 1);
+	sg_let_go.range[sg_let_go.next].start = (unsigned long)free->obj;
+	sg_let_go.range[sg_let_go.next].end = (unsigned long)free->obj + free->size;
+	sg_let_go.next = (sg_let_go.next + 1) % SG_LET_GO_MAX;
+	raw_spin_unlock_irqrestore(&sg_let_go.lock, flags);
+}
+
+static void forget_let_go(void)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&sg_let_go.lock, flags);
+	memset(sg_let_go.range, 0, sizeof(sg_let_go.range));
+	WRITE_ONCE(sg_let_go_nr, 0);
+	raw_spin_unlock_irqrestore(&sg_let_go.lock, flags);
+}
+
 /**
  * sg_check_forget_queued() - forget every object reported when queued
  *
  * When slubguard is disabled: their real frees will not be seen, and a
  * later object at one of those addresses, freed while armed, would be taken
- * for a repeat and not reported.
+ * for a repeat and not reported. So do the notes of memory let go after a
+ * report, for the same reason.
  */
 void sg_check_forget_queued(void)
 {
@@ -60,6 +105,7 @@ void sg_check_forget_queued(void)
 		sg_queued.obj[i] = NULL;
 	WRITE_ONCE(sg_queued_nr, 0);
 	raw_spin_unlock_irqrestore(&sg_queued.lock, flags);
+	forget_let_go();
 }
 
 /*
@@ -186,11 +232,59 @@ static void fill_report(struct sg_report *r, const struct sg_free *free,
 	}
 	r->action = READ_ONCE(sg_policy);
 	/* Never held where the call cannot be diverted: it frees the object. */
-	if (r->action == SG_POLICY_QUARANTINE && !free->can_hold)
+	r->not_held = r->action == SG_POLICY_QUARANTINE && !free->can_hold;
+	if (r->not_held)
 		r->action = SG_POLICY_WARN;
 	r->unpoisonable = r->action == SG_POLICY_QUARANTINE && READ_ONCE(sg_poison) &&
 			  !sg_quarantine_poisonable(free);
 	sg_report_fill_context(r);
+}
+
+/*
+ * Mark the hits of pages going back (@free) that lie in memory let go
+ * after a report; the notes of memory inside those pages go with them.
+ */
+static void mark_let_go(const struct sg_free *free, struct sg_hit *hits, unsigned int nr)
+{
+	unsigned long start = (unsigned long)free->obj, end = start + free->size;
+	unsigned long flags;
+	unsigned int i, j;
+
+	if (likely(!READ_ONCE(sg_let_go_nr)))
+		return;
+	raw_spin_lock_irqsave(&sg_let_go.lock, flags);
+	for (j = 0; j < SG_LET_GO_MAX; j++) {
+		unsigned long s = sg_let_go.range[j].start, e = sg_let_go.range[j].end;
+
+		if (!e)
+			continue;
+		for (i = 0; i < nr; i++)
+			if ((unsigned long)hits[i].obj >= s && (unsigned long)hits[i].obj < e)
+				hits[i].reported = true;
+		if (s >= start && e <= end) {
+			sg_let_go.range[j].start = 0;
+			sg_let_go.range[j].end = 0;
+			WRITE_ONCE(sg_let_go_nr, sg_let_go_nr - 1);
+		}
+	}
+	raw_spin_unlock_irqrestore(&sg_let_go.lock, flags);
+}
+
+/*
+ * Pages going back to the page allocator: a timer whose memory's free was
+ * reported already (a large kmalloc()'s kfree() a moment ago, or an object
+ * of a slab that now goes) is not reported again. Return: the hits left.
+ */
+static unsigned int not_reported(const struct sg_free *free, struct sg_hit *hits,
+				 unsigned int nr)
+{
+	unsigned int i, n = 0;
+
+	mark_let_go(free, hits, nr);
+	for (i = 0; i < nr; i++)
+		if (!hits[i].reported)
+			hits[n++] = hits[i];
+	return n;
 }
 
 /**
@@ -237,6 +331,10 @@ noinline enum sg_verdict sg_check_free(const struct sg_free *free)
 	live = one_per_object(hits, live);
 	if (!live)
 		return SG_CALL_PROCEED;
+	if (free->how == SG_GIVE_PAGES) {
+		live = not_reported(free, hits, live);
+		reported = !live;
+	}
 	if (reported) {
 		sg_count(SG_STAT_REPEATS);
 		return SG_CALL_PROCEED;
@@ -256,17 +354,22 @@ noinline enum sg_verdict sg_check_free(const struct sg_free *free)
 	sg_report_print(&report);
 	if (report.action == SG_POLICY_WARN && finished_later(free))
 		remember_queued(free->obj);
+	if (verdict == SG_CALL_PROCEED && free->how != SG_GIVE_PAGES)
+		remember_let_go(free);
 	/*
 	 * A callback running in memory given back was reported once: its
 	 * entry goes, or every later free of that memory, reused by an
 	 * innocent owner, would be blamed while the callback lasts (a work
 	 * that sleeps; the torture generator found it). A queued timer keeps
-	 * its entry: it is still armed in that memory.
+	 * its entry: it is still armed in that memory, and reported (the
+	 * page allocator's free of that memory later is not a new bug).
 	 */
-	if (verdict == SG_CALL_PROCEED)
-		for (i = 0; i < live; i++)
-			if (hits[i].state == SG_RUNNING)
-				sg_untrack(hits[i].obj, hits[i].stamp);
+	for (i = 0; verdict == SG_CALL_PROCEED && i < live; i++) {
+		if (hits[i].state == SG_RUNNING)
+			sg_untrack(hits[i].obj, hits[i].stamp);
+		else
+			sg_registry_mark_reported(hits[i].obj, hits[i].stamp);
+	}
 	if (report.action == SG_POLICY_PANIC)
 		panic("slubguard: free of armed %s in %pS\n",
 		      hits[0].kind->name, (void *)report.culprit);

@@ -11,6 +11,10 @@
  * moves these two functions to the backend's hooks while it is the policy
  * (hooks_install.c).
  *
+ * The page allocator's own tracepoint, kmem:mm_page_free, checks what
+ * goes back there by any way (free_pages(), __free_pages(),
+ * free_pages_exact(), ...), under every policy, while slubguard is enabled.
+ *
  * The tracepoints are found by name, as the timer events are
  * (tracepoints.c): on some kernels they are not exported.
  */
@@ -22,7 +26,7 @@
 #include "compat.h"
 #include "slubguard.h"
 
-static struct tracepoint *sg_tp_kfree_tp, *sg_tp_cache_free_tp;
+static struct tracepoint *sg_tp_kfree_tp, *sg_tp_cache_free_tp, *sg_tp_page_free_tp;
 
 static void match(struct tracepoint *tp, void *priv)
 {
@@ -30,6 +34,8 @@ static void match(struct tracepoint *tp, void *priv)
 		sg_tp_kfree_tp = tp;
 	else if (!strcmp(tp->name, "kmem_cache_free"))
 		sg_tp_cache_free_tp = tp;
+	else if (!strcmp(tp->name, "mm_page_free"))
+		sg_tp_page_free_tp = tp;
 }
 
 /**
@@ -76,5 +82,40 @@ void sg_tp_fast_unregister(void)
 {
 	tracepoint_probe_unregister(sg_tp_kfree_tp, sg_tp_kfree, NULL);
 	tracepoint_probe_unregister(sg_tp_cache_free_tp, sg_tp_kmem_cache_free, NULL);
+	tracepoint_synchronize_unregister();
+}
+
+/**
+ * sg_tp_pages_find() - find kmem:mm_page_free, at load
+ *
+ * Return: 0, or -ENOENT if this kernel lacks it (page frees go unchecked).
+ */
+int sg_tp_pages_find(void)
+{
+	if (!sg_tp_page_free_tp)
+		for_each_kernel_tracepoint(match, NULL);
+	return sg_tp_page_free_tp ? 0 : -ENOENT;
+}
+
+/**
+ * sg_tp_pages_register() - page frees are checked from now on
+ *
+ * Process context.
+ *
+ * Return: 0, or a negative errno.
+ */
+int sg_tp_pages_register(void)
+{
+	return tracepoint_probe_register(sg_tp_page_free_tp, sg_tp_mm_page_free, NULL);
+}
+
+/**
+ * sg_tp_pages_unregister() - on return, no CPU runs the probe
+ *
+ * Process context.
+ */
+void sg_tp_pages_unregister(void)
+{
+	tracepoint_probe_unregister(sg_tp_page_free_tp, sg_tp_mm_page_free, NULL);
 	tracepoint_synchronize_unregister();
 }

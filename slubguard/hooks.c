@@ -763,6 +763,53 @@ void sg_tp_kmem_cache_free(void *data, unsigned long call_site, const void *obj,
 	tp_slow(hook, call_site, obj, (unsigned long)s, (unsigned long)obj, handover);
 }
 
+/*
+ * The page allocator's free, for pages the filter could not clear: never
+ * held (the tracepoint cannot divert the call). The report finds the
+ * culprit on the stack (report.c).
+ */
+static noinline void pages_slow(const void *obj, size_t size)
+{
+	const struct sg_free free = {
+		.obj	= obj,
+		.size	= size,
+		.how	= SG_GIVE_PAGES,
+		.via	= "__free_pages",
+	};
+
+	/* A large kmalloc() the quarantine gives back. */
+	if (unlikely(sg_quarantine_releasing(obj)))
+		return;
+	sg_check_free(&free);
+}
+
+/**
+ * sg_tp_mm_page_free() - the probe of the kmem:mm_page_free tracepoint
+ * @data:	unused
+ * @page:	the first page going back to the page allocator
+ * @order:	2^@order pages
+ *
+ * Where debugobjects checks page frees (free_pages_prepare()): every way
+ * pages go back, free_pages(), __free_pages() and free_pages_exact() among
+ * them. A large kmalloc()'s pages and a slab's come here too, after
+ * kfree() or kmem_cache_free() checked what they held (check.c reports
+ * nothing twice). Preemption off, as in every tracepoint probe.
+ */
+void sg_tp_mm_page_free(void *data, struct page *page, unsigned int order)
+{
+	const void *obj;
+	size_t size;
+
+	/* Not mapped; no timer lives there. */
+	if (PageHighMem(page))
+		return;
+	obj = page_address(page);
+	size = PAGE_SIZE << order;
+	if (likely(!sg_registry_maybe(obj, size)))
+		return;
+	pages_slow(obj, size);
+}
+
 #if SG_HAVE_FTRACE_DIRECT
 /*
  * The C half of the direct trampolines (direct_<arch>.S), in two calls: the

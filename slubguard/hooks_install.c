@@ -17,6 +17,14 @@
 #include "compat.h"
 #include "slubguard.h"
 
+/*
+ * The page allocator's frees, checked from kmem:mm_page_free while the free
+ * path is hooked (@sg_pages_on), where the kernel has that tracepoint
+ * (@sg_pages_found). Changed under the control lock.
+ */
+static bool sg_pages_found;
+static bool sg_pages_on;
+
 /**
  * sg_hooks_can_skip() - can every hook make its call return at once?
  *
@@ -41,7 +49,7 @@ unsigned int sg_hooks_live(void)
 
 	for (i = 0; i < SG_NR_HOOKS; i++)
 		nr += READ_ONCE(sg_hooks[i].live) || READ_ONCE(sg_hooks[i].tp);
-	return nr;
+	return nr + READ_ONCE(sg_pages_on);
 }
 
 const char *const sg_backend_choice_names[SG_NR_BACKEND_CHOICES] = {
@@ -100,6 +108,10 @@ int sg_hooks_show(char *buf)
 					     READ_ONCE(h->can_skip) ? "divert" : "nodivert",
 					     READ_ONCE(h->direct) ? " direct" : "");
 	}
+	/* Every way pages go back, from the page allocator's tracepoint. */
+	if (sg_pages_found)
+		len += sysfs_emit_at(buf, len, READ_ONCE(sg_pages_on) ?
+				     "__free_pages tracepoint live nodivert\n" : "__free_pages off\n");
 	return len;
 }
 
@@ -257,6 +269,30 @@ static int tp_on(void)
 	}
 	sg_tp_registered = true;
 	return 0;
+}
+
+/* Page frees checked from now on, where the kernel has the tracepoint. */
+static int pages_on(void)
+{
+	int ret;
+
+	if (!sg_pages_found || sg_pages_on)
+		return 0;
+	ret = sg_tp_pages_register();
+	if (ret) {
+		pr_err("cannot register the kmem:mm_page_free probe: %d\n", ret);
+		return ret;
+	}
+	WRITE_ONCE(sg_pages_on, true);
+	return 0;
+}
+
+static void pages_off(void)
+{
+	if (!sg_pages_on)
+		return;
+	sg_tp_pages_unregister();
+	WRITE_ONCE(sg_pages_on, false);
 }
 
 /* Once this returns, no tracepoint probe of slubguard's runs. */
@@ -511,6 +547,7 @@ void sg_hooks_pause(void)
 {
 	unhook(sg_backend);
 	tp_off();
+	pages_off();
 	sg_hooks_on = false;
 }
 
@@ -526,10 +563,13 @@ int sg_hooks_resume(void)
 	if (!ret && hot_by_tp())
 		ret = tp_on();
 	if (!ret)
+		ret = pages_on();
+	if (!ret)
 		ret = hooks_check(sg_backend);
 	if (ret) {
 		unhook(sg_backend);
 		tp_off();
+		pages_off();
 		return ret;
 	}
 	sg_hooks_on = true;
@@ -652,6 +692,9 @@ int sg_hooks_init(enum sg_backend_choice choice, bool enabled, bool divert)
 		}
 		sg_tp_mode = false;
 	}
+	sg_pages_found = !sg_tp_pages_find();
+	if (!sg_pages_found)
+		pr_info("this kernel has no kmem:mm_page_free tracepoint: page frees (free_pages() and the like) are not checked\n");
 	sg_diverting = divert;
 	if (backend->usable) {
 		ret = backend->usable();
@@ -673,10 +716,13 @@ int sg_hooks_init(enum sg_backend_choice choice, bool enabled, bool divert)
 	if (!ret && enabled && hot_by_tp())
 		ret = tp_on();
 	if (!ret && enabled)
+		ret = pages_on();
+	if (!ret && enabled)
 		ret = hooks_check(backend);
 	if (ret) {
 		detach_all(backend);
 		tp_off();
+		pages_off();
 		never_leave_if_stuck();
 		sg_backend = NULL;
 		return ret;
@@ -692,6 +738,7 @@ void sg_hooks_exit(void)
 		return;
 	detach_all(sg_backend);
 	tp_off();
+	pages_off();
 	never_leave_if_stuck();
 	sg_hooks_on = false;
 	sg_backend = NULL;

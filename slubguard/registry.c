@@ -167,6 +167,7 @@ void sg_track(enum sg_kind_id kind, const void *obj, void *hint, u64 stamp, u32 
 		e->kind = kind;
 		e->hint = hint;
 		e->stamp = stamp;
+		e->reported = 0;
 	}
 	sg_bucket_unlock(b);
 }
@@ -211,6 +212,7 @@ void sg_track_running(enum sg_kind_id kind, const void *obj, void *hint, u64 sta
 	e->kind = kind;
 	e->hint = hint;
 	e->stamp = stamp;
+	e->reported = 0;
 out:
 	sg_bucket_unlock(b);
 	local_irq_restore(flags);
@@ -292,6 +294,28 @@ void sg_untrack_stale(const void *obj, void *hint)
 	sg_bucket_unlock(b);
 	if (t)
 		__sg_node_put(t);
+	local_irq_restore(flags);
+}
+
+/**
+ * sg_registry_mark_reported() - a free of @obj's memory was reported
+ * @obj:	the object, still armed in that memory
+ * @stamp:	its stamp when found: an arm since is a new story, left alone
+ *
+ * In any context.
+ */
+void sg_registry_mark_reported(const void *obj, u64 stamp)
+{
+	struct sg_bucket *b = sg_bucket_of(obj);
+	struct sg_entry *e;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	sg_bucket_lock(b);
+	e = lookup(b, obj);
+	if (e && e->stamp == stamp)
+		e->reported = 1;
+	sg_bucket_unlock(b);
 	local_irq_restore(flags);
 }
 
@@ -393,6 +417,7 @@ static unsigned int hit_add(const struct sg_entry *e, unsigned long start, unsig
 	hits[nr].past_end = addr + kind->size > end;
 	hits[nr].stamp = e->stamp;
 	hits[nr].stack = e->stack;
+	hits[nr].reported = e->reported;
 	return nr + 1;
 }
 

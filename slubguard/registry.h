@@ -147,6 +147,7 @@ static __always_inline bool sg_track_fast(enum sg_kind_id kind, const void *obj,
 	b->own.kind = kind;
 	b->own.hint = hint;
 	b->own.stamp = stamp;
+	b->own.reported = 0;
 	sg_bucket_unlock_to(b, head);
 	return true;
 other:

@@ -367,8 +367,67 @@ static unsigned int find_entry(const unsigned long *entries, unsigned int nr,
 }
 
 /*
- * The stack of the free without slubguard's and the allocator's frames: the
- * first frame kept is the culprit, found as the return address the hook saw.
+ * The page allocator's functions that free pages for their callers, from
+ * kmem:mm_page_free up (6.1 and 6.12; inlined ones are never on a stack,
+ * and a name this kernel lacks costs nothing).
+ */
+static const char *const sg_page_freers[] = {
+	"__traceiter_mm_page_free", "free_pages_prepare", "free_pcp_prepare",
+	"free_unref_page_prepare", "free_unref_page", "free_unref_page_list",
+	"free_unref_folios", "free_frozen_pages", "__free_pages_ok", "free_the_page",
+	"__free_pages", "free_pages", "free_pages_exact",
+};
+
+static const char *page_freer(unsigned long addr)
+{
+	char name[KSYM_SYMBOL_LEN];
+	unsigned int i;
+
+	sprint_symbol_no_offset(name, addr);
+	for (i = 0; i < ARRAY_SIZE(sg_page_freers); i++)
+		if (!strcmp(name, sg_page_freers[i]))
+			return sg_page_freers[i];
+	return NULL;
+}
+
+/* How deep the page allocator's own frames may go, past slubguard's. */
+#define SG_PAGE_FREE_DEPTH	8
+
+/*
+ * A page free seen from its tracepoint has no return address to start from:
+ * the culprit is the frame after the last of the page allocator's freeing
+ * functions near the top of the stack (helpers this list lacks may lie
+ * between), past slubguard's own frames; else the first past those. The
+ * freeing function named is the one the culprit called, if it is one of
+ * them, else the last of them on the stack.
+ */
+static unsigned int page_culprit(struct sg_report *r, const unsigned long *entries,
+				 unsigned int nr)
+{
+	unsigned int i, first, last = nr;
+	unsigned long target;
+	const char *freer;
+
+	for (first = 0; first < nr && within_module(entries[first], THIS_MODULE); first++)
+		;
+	for (i = first; i < nr && i < first + SG_PAGE_FREE_DEPTH; i++) {
+		freer = page_freer(entries[i]);
+		if (freer) {
+			r->via = freer;
+			last = i;
+		}
+	}
+	i = last < nr ? last + 1 : first;
+	if (i >= nr)
+		return 0;
+	r->culprit = entries[i];
+	if (sg_call_before(r->culprit, &target) == SG_CALL_DIRECT && (freer = page_freer(target)))
+		r->via = freer;
+	return i;
+}
+
+/*
+ * Where a hook saw the free: the culprit is the return address it saw.
  *
  * A frame-pointer unwinder that starts at a breakpoint on a function's first
  * instruction (the kprobe backend on arm64) reports the probed address, then
@@ -376,16 +435,11 @@ static unsigned int find_entry(const unsigned long *entries, unsigned int nr,
  * The hook knows that address, so it is put back in its place. If neither is
  * found, the whole stack is kept.
  */
-static void fill_stack(struct sg_report *r)
+static unsigned int hook_culprit(struct sg_report *r, unsigned long *entries, unsigned int nr)
 {
-	unsigned long entries[SG_STACK_DEPTH + 16];
-	unsigned int nr, i, n = 0;
-
 	const char *wrapper;
+	unsigned int i;
 
-	r->culprit = r->free->caller;
-	r->via = r->free->via;
-	nr = stack_trace_save(entries, ARRAY_SIZE(entries), 0);
 	i = find_entry(entries, nr, r->free->caller);
 	if (i == nr) {
 		i = find_entry(entries, nr, r->free->ip);
@@ -401,6 +455,25 @@ static void fill_stack(struct sg_report *r)
 		r->via = wrapper;
 		r->culprit = entries[++i];
 	}
+	return i;
+}
+
+/*
+ * The stack of the free without slubguard's and the allocator's frames: the
+ * first frame kept is the culprit.
+ */
+static void fill_stack(struct sg_report *r)
+{
+	unsigned long entries[SG_STACK_DEPTH + 16];
+	unsigned int nr, i, n;
+
+	r->culprit = r->free->caller;
+	r->via = r->free->via;
+	nr = stack_trace_save(entries, ARRAY_SIZE(entries), 0);
+	if (r->free->how == SG_GIVE_PAGES)
+		i = page_culprit(r, entries, nr);
+	else
+		i = hook_culprit(r, entries, nr);
 	n = min_t(unsigned int, nr - i, SG_STACK_DEPTH);
 	memcpy(r->stack, &entries[i], n * sizeof(r->stack[0]));
 	r->nr_stack = n;
@@ -566,7 +639,8 @@ static void find_blame(const struct sg_report *r, struct sg_blame *b)
 
 	switch (sg_call_before(r->culprit, &target)) {
 	case SG_CALL_DIRECT:
-		if (sg_is_freeing_function(target) || sym_of(target, mod) != 0)
+		if (sg_is_freeing_function(target) || page_freer(target) ||
+		    sym_of(target, mod) != 0)
 			break;
 		/* A retpoline's thunk is an indirect call. */
 		if (!str_has_prefix(sg_sym, "__x86_indirect_")) {
@@ -683,7 +757,8 @@ void sg_report_print(const struct sg_report *r)
 		    sg_outcome_text[r->outcome],
 		    r->unpoisonable ? "; not poisoned: its cache has a constructor or is SLAB_TYPESAFE_BY_RCU" : "");
 	else
-		out(&o, false, "action: %s\n", sg_action_text[r->action]);
+		out(&o, false, "action: %s%s\n", sg_action_text[r->action],
+		    r->not_held ? " (quarantine cannot hold this free: it cannot be diverted)" : "");
 	out(&o, false, "freed by task %d (%s) on cpu %d:\n", r->pid, r->comm, r->cpu);
 	for (i = 0; i < r->nr_stack; i++)
 		out(&o, true, "  %pS\n", (void *)r->stack[i]);

@@ -38,7 +38,7 @@ enum sg_stat {
 	SG_STAT_DISARM_DEFERRED, /* of those, disarms finished later (callback running) */
 	SG_STAT_QUARANTINE_FAILURES, /* hits not quarantined: no free record */
 	SG_STAT_POISON_VIOLATIONS, /* quarantined objects written to after the free */
-	SG_STAT_REPEATS,	/* hits not reported again: reported when kfree_rcu() queued them */
+	SG_STAT_REPEATS,	/* hits not reported again: at kfree_rcu(), or when their pages go */
 	SG_STAT_REPORTS_SUPPRESSED, /* reports not printed: over report_limit */
 	SG_STAT_STACK_FAILURES,	/* arming stacks not saved: no room in the depot */
 	SG_STAT_ARMED_AFTER_FREE, /* held objects found armed again, disarmed before release */
@@ -280,6 +280,7 @@ void sg_pool_exit(void);
  * @past_end:	the tracked object would run past the end of the range: an
  *		entry left by an earlier object there, never read
  * @cpu:	with SG_RUNNING, where its callback runs
+ * @reported:	its entry's @reported (struct sg_entry)
  */
 struct sg_hit {
 	const struct sg_kind *kind;
@@ -291,6 +292,7 @@ struct sg_hit {
 	bool stale;
 	bool past_end;
 	int cpu;
+	bool reported;
 };
 
 /**
@@ -306,6 +308,9 @@ struct sg_hit {
  * @stack:	the stack that armed it, in the stack depot (track_stacks=1);
  *		0 if none was recorded
  * @kind:	what @obj is (enum sg_kind_id)
+ * @reported:	a free of its memory was reported since it was last armed
+ *		(the page allocator's later free of that memory is not
+ *		reported again)
  */
 struct sg_entry {
 	const void *obj;
@@ -313,6 +318,7 @@ struct sg_entry {
 	u64 stamp;
 	u32 stack;
 	u8 kind;
+	u8 reported;
 };
 
 /* A bucket is one cache line: the free path reads two of its fields. */
@@ -488,6 +494,7 @@ void sg_track_running(enum sg_kind_id kind, const void *obj, void *hint, u64 sta
 		      u64 max_stamp, bool (*queued)(const void *obj));
 bool sg_wait_stamp(const void *obj, u64 stamp, int cpu);
 u64 sg_registry_stamp(const void *obj);
+void sg_registry_mark_reported(const void *obj, u64 stamp);
 u64 sg_registry_tracked(void);
 u64 sg_registry_bytes(void);
 unsigned int sg_registry_find(const void *start, size_t size,
@@ -647,6 +654,12 @@ void sg_tp_kfree(void *data, unsigned long call_site, const void *obj);
 void sg_tp_kmem_cache_free(void *data, unsigned long call_site, const void *obj,
 			   const struct kmem_cache *s);
 void sg_tp_forget_marks(void);
+/* hook_tracepoint.c: kmem:mm_page_free, every page the page allocator takes back. */
+int sg_tp_pages_find(void);
+int sg_tp_pages_register(void);
+void sg_tp_pages_unregister(void);
+struct page;
+void sg_tp_mm_page_free(void *data, struct page *page, unsigned int order);
 int sg_hooks_find_funcs(void);
 void sg_hooks_exit(void);
 void sg_hooks_pause(void);
@@ -672,6 +685,8 @@ void sg_skipped_call(void);
  * @SG_GIVE_RCU:	kvfree(), once an RCU grace period has passed
  * @SG_GIVE_KVFREE_DEFERRED: kvfree(); the owner's free (vfree() in an
  *		interrupt, vfree_atomic()) would have finished later, in a work
+ * @SG_GIVE_PAGES:	never held: pages seen going back to the page allocator
+ *		(kmem:mm_page_free), whose free cannot be diverted
  */
 enum sg_giveback {
 	SG_GIVE_KFREE,
@@ -680,6 +695,7 @@ enum sg_giveback {
 	SG_GIVE_SENSITIVE,
 	SG_GIVE_RCU,
 	SG_GIVE_KVFREE_DEFERRED,
+	SG_GIVE_PAGES,
 };
 
 /**
@@ -784,6 +800,8 @@ int sg_report_limit_parse(const char *buf, unsigned int *val);
  *		callback runs on if it is running rather than queued (else -1)
  * @action:	the policy applied
  * @outcome:	for SG_POLICY_QUARANTINE, what became of the object
+ * @not_held:	the policy is quarantine, but this free cannot be diverted
+ *		(the page allocator's): @action is SG_POLICY_WARN
  * @stack:	the stack of the free, starting at the culprit when found
  * @nr_stack:	entries used in @stack
  * @cpu:	where the free ran
@@ -808,6 +826,7 @@ struct sg_report {
 	} timers[SG_MAX_HITS];
 	enum sg_policy action;
 	enum sg_quarantine_result outcome;
+	bool not_held;
 	bool unpoisonable;
 	unsigned long stack[SG_STACK_DEPTH];
 	unsigned int nr_stack;

@@ -65,8 +65,10 @@ done
 expect_eq "enabled rejects bad values" 0 "$bad"
 expect_eq "enabled unchanged" 1 "$(cat $SG/enabled)"
 check "backend is read-only" sh -c "! printf kprobe >$SG/backend 2>/dev/null"
-expect_eq "every free function is hooked" "$(grep -c . $SG/hooks) 0" \
-	"$(stat hooks_live) $(grep -vcE " $SG_BACKEND live divert( direct)?\$" $SG/hooks)"
+# Page frees are checked from the page allocator's tracepoint (pages).
+expect_eq "every free function is hooked, and page frees checked" \
+	"$(grep -c . $SG/hooks) 0 1" \
+	"$(stat hooks_live) $(grep -vcE " $SG_BACKEND live divert( direct)?\$|^__free_pages tracepoint live nodivert\$" $SG/hooks) $(grep -c '^__free_pages tracepoint live nodivert$' $SG/hooks)"
 # ftrace calls kfree()'s and kmem_cache_free()'s own trampolines where the
 # kernel has direct calls, and ftrace's own list says so too.
 if [ "$SG_BACKEND" = ftrace ] && [ "$SG_DIRECT" = 1 ]; then
@@ -201,8 +203,9 @@ expect_eq "and changes nothing" "warn [panic] quarantine" "$(cat $SG/policy)"
 modprobe sg_seed reuse=0
 slubguardctl policy warn
 check "enabled accepts 1" try_write enabled 1
-expect_eq "enabled: every free function is hooked again" "$(grep -c . $SG/hooks) 0" \
-	"$(stat hooks_live) $(grep -vcE " $SG_BACKEND live divert( direct)?\$" $SG/hooks)"
+expect_eq "enabled: every free function is hooked again, and page frees checked" \
+	"$(grep -c . $SG/hooks) 0 1" \
+	"$(stat hooks_live) $(grep -vcE " $SG_BACKEND live divert( direct)?\$|^__free_pages tracepoint live nodivert\$" $SG/hooks) $(grep -c '^__free_pages tracepoint live nodivert$' $SG/hooks)"
 expect_eq "enabled: the same called directly" "$want" "$(grep ' direct$' $SG/hooks | cut -d' ' -f1 | xargs)"
 dmesg_mark
 rmmod sg_seed

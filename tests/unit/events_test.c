@@ -161,6 +161,7 @@ static void fresh(void)
 	int cpu;
 
 	sg_registry_clear();
+	sg_check_forget_queued();
 	for (cpu = 0; cpu < NR_CPUS; cpu++) {
 		cpu_bases[cpu].cpu = cpu;
 		clock_bases[cpu] = (struct hrtimer_clock_base){ .cpu_base = &cpu_bases[cpu] };
@@ -414,6 +415,50 @@ static void past_end_case(void)
 	       0, NULL, -1);
 }
 
+/* The page allocator's free of the memory obj lies in (kmem:mm_page_free). */
+static void free_pages_of_obj(void *unused)
+{
+	struct sg_free f = {
+		.obj = obj, .size = sizeof(*obj), .how = SG_GIVE_PAGES, .via = "__free_pages",
+	};
+
+	if (sg_registry_maybe(f.obj, f.size))
+		sg_check_free(&f);
+}
+
+/*
+ * A large kmalloc()'s kfree() gives its pages back at once, and a slab's
+ * pages go back once its objects are freed: a timer reported at kfree() is
+ * not reported again there, unless armed again since.
+ */
+static void pages_case(void)
+{
+	fresh();
+	on_cpu(0, NULL, ht_arm, NULL);
+	on_cpu(1, NULL, free_obj, NULL);
+	on_cpu(1, NULL, free_pages_of_obj, NULL);
+	expect("kfree() of armed hrtimer, then its pages' free: reported once", 1, "hrtimer", -1);
+
+	memset(&reported, 0, sizeof(reported));
+	on_cpu(0, NULL, ht_arm, NULL);
+	on_cpu(1, NULL, free_pages_of_obj, NULL);
+	expect("armed again since: the pages' free is reported", 1, "hrtimer", -1);
+
+	/* Armed again between the two, as a callback still running may. */
+	fresh();
+	on_cpu(0, NULL, ht_arm, NULL);
+	on_cpu(1, NULL, free_obj, NULL);
+	on_cpu(0, NULL, ht_arm, NULL);
+	on_cpu(1, NULL, free_pages_of_obj, NULL);
+	expect("kfree() reported, armed again, then its pages' free: reported once", 1,
+	       "hrtimer", -1);
+
+	fresh();
+	on_cpu(0, NULL, ht_arm, NULL);
+	on_cpu(1, NULL, free_pages_of_obj, NULL);
+	expect("pages freed with an hrtimer armed in them, no kfree(): reported", 1, "hrtimer", -1);
+}
+
 /* CPU 0's hrtimer base, which counts its timer interrupts. */
 static struct hrtimer_cpu_base cpu0_base;
 static bool ticking;
@@ -643,6 +688,7 @@ int main(void)
 	old_order = false;
 	stale_case();
 	past_end_case();
+	pages_case();
 	timer_list_cases();
 	work_cases();
 	kthread_work_cases();
