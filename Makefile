@@ -7,8 +7,11 @@
 #                       [DESTDIR=... for slubguardctl, INSTALL_MOD_PATH=... for the module]
 # make check            sparse (C=2) on the module, plus the project's own rules
 # make test             the guest test suite on {6.1, 6.12} x {x86_64, arm64}
-#                       (fetches kernels, boots QEMU); KERNELS=6.12 ARCH=arm64 narrows it
-# make buildcheck       build against every Debian linux-headers-*-amd64 of 6.1 and 6.12
+#                       (fetches kernels, boots QEMU); KERNELS=6.12 ARCH=arm64 narrows it,
+#                       KERNELS="6.1-rt 6.12-16k 6.1.0-47" picks others, KERNELS=list lists them,
+#                       KERNELS="6.1 6.12 wide" adds tests/targets (old ABIs, rt, cloud, 16k) as CI does
+# make buildcheck       build against every Debian 6.1 and 6.12 amd64 headers package, and the
+#                       newest of arm64, rt, cloud and arm64-16k (ALL=1: every one of each)
 # make bench            what slubguard costs: ratios with / without it, same boot
 # make symbols          every kernel symbol slubguard.ko imports, by what needs it
 #                       (KDIR=, ARCH=, CROSS_COMPILE= as for make)
@@ -78,12 +81,18 @@ check: kdir-check
 	if [ -n "$$found" ]; then echo "$$found"; echo "make check: sparse warnings in slubguard"; exit 1; fi; \
 	echo "make check: sparse clean"
 
-# make test [KERNELS="6.1 6.12"] [ARCH=x86_64|arm64]: every target by default.
+# make test [KERNELS="6.1 6.12"] [ARCH=x86_64|arm64]: every target by default;
+# a kernel is a series, an ABI or a flavour (tests/lib/targets.sh), and
+# KERNELS=list lists those the archive serves. The kernel "wide" stands for
+# those of tests/targets, each with the scenarios listed there: CI runs
+# KERNELS="6.1 6.12 wide".
 # make test KERNEL=debug: the suite on the debug kernel (tests/debug/; built
 # once, 30 min or more; not part of CI). KERNEL=gki: on the GKI-shaped arm64
 # kernel, without a function tracer (tests/gki/; built once; not part of CI).
 test:
-ifeq ($(KERNEL),debug)
+ifeq ($(KERNELS),list)
+	@bash tests/lib/list-kernels.sh
+else ifeq ($(KERNEL),debug)
 	bash tests/run.sh --series debug --arch $(if $(filter command line,$(origin ARCH)),$(ARCH),x86_64)
 else ifeq ($(KERNEL),gki)
 	bash tests/run.sh --series gki --arch arm64
@@ -113,7 +122,7 @@ else
 endif
 
 buildcheck:
-	bash tests/lib/buildcheck.sh $(KERNELS)
+	bash tests/lib/buildcheck.sh $(if $(ALL),--all) $(KERNELS)
 
 # make bench [KERNELS=...] [ARCH=...] [ROUNDS=N] [CLOCK=icount|host]
 # [BOOT_ARGS=...]: ratios with / without slubguard; CLOCK=icount (default)

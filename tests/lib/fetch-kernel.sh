@@ -1,28 +1,33 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# fetch-kernel.sh ARCH SERIES
+# fetch-kernel.sh ARCH KERNEL
 #
-# Fetch Debian's kernel image and the matching headers for ARCH (x86_64 or arm64) and
-# SERIES (6.1, 6.12) into the cache, unpacked, ready for a module build and a QEMU boot.
-# The ABI is resolved from the archive each time the cache is empty, so a newer Debian
-# upload is picked up without editing anything. A second run with the cache filled is a
-# no-op. Prints the path of the env file that describes the result.
+# Fetch Debian's kernel image and the matching headers for ARCH (x86_64 or
+# arm64) and KERNEL (a series, an ABI, a flavour: tests/lib/targets.sh)
+# into the cache, unpacked, ready for a module build and a QEMU boot. A
+# series or flavour without an ABI is resolved from the archive each time
+# the cache is empty, so a newer Debian upload is picked up without editing
+# anything. A second run with the cache filled is a no-op. Prints the path
+# of the env file that describes the result.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/lib/debian-headers.sh
 . "$top/tests/lib/debian-headers.sh"
+# shellcheck source=tests/lib/targets.sh
+. "$top/tests/lib/targets.sh"
 cache=${SG_CACHE:-$top/.cache}
-arch=${1:?usage: fetch-kernel.sh ARCH SERIES}
-series=${2:?usage: fetch-kernel.sh ARCH SERIES}
+arch=${1:?usage: fetch-kernel.sh ARCH KERNEL}
+target=${2:?usage: fetch-kernel.sh ARCH KERNEL}
 
 case "$arch" in
-x86_64 | amd64) arch=x86_64 debarch=amd64 flavour=amd64 ;;
-arm64 | aarch64) arch=arm64 debarch=arm64 flavour=arm64 ;;
+x86_64 | amd64) arch=x86_64 debarch=amd64 ;;
+arm64 | aarch64) arch=arm64 debarch=arm64 ;;
 *) echo "fetch-kernel: unknown arch '$arch' (x86_64 or arm64)" >&2; exit 2 ;;
 esac
+t_prog="fetch-kernel: " target_parse "$target" "$arch" || exit 2
+series=$t_series flavour=$t_debflavour
 case "$series" in
-6.1 | 6.12) ;;
 debug)
 	# Not Debian's image: built here from Debian's source, with the
 	# kernel's debuggers on (make test KERNEL=debug).
@@ -35,10 +40,9 @@ gki)
 	[ "$arch" = arm64 ] || { echo "fetch-kernel: the GKI-shaped kernel is arm64 only" >&2; exit 2; }
 	exec bash "$top/tests/gki/build-kernel.sh"
 	;;
-*) echo "fetch-kernel: unknown series '$series' (6.1, 6.12, debug or gki)" >&2; exit 2 ;;
 esac
 
-dir=$cache/kernels/$series-$arch
+dir=$cache/kernels/$target-$arch
 envf=$dir/env
 if [ -s "$envf" ]; then
 	echo "$envf"
@@ -50,15 +54,19 @@ if [ "$debarch" != amd64 ] && ! dpkg --print-foreign-architectures | grep -qx "$
 	apt-get update -qq
 fi
 
-# The ABI name (6.1.0-56, 6.12.115+deb12) and its version. For 6.1 the meta package
-# linux-headers-<flavour> points at it; for a series without a meta package in this
-# release, take the newest linux-headers-<series>.*-<flavour> the archive offers.
+# The ABI name (6.1.0-56, 6.12.115+deb12) and its version: the one asked
+# for, or for 6.1's generic flavour the one the meta package
+# linux-headers-<flavour> points at, or else the newest
+# linux-headers-<series>.*-<flavour> the archive offers.
 resolve() {
-	local dep ver pkgs
-	dep=$(apt-cache show "linux-headers-$flavour:$debarch" 2>/dev/null |
-		awk '/^Depends:/ { print; exit }' | grep -o "linux-headers-$series[.-][^ ,]*-$flavour" || true)
+	local dep='' ver pkgs
+	if [ -n "$t_abi" ]; then
+		dep=linux-headers-$t_abi-$flavour
+	elif [ "$t_flavour" = generic ]; then
+		dep=$(apt-cache show "linux-headers-$flavour:$debarch" 2>/dev/null |
+			awk '/^Depends:/ { print; exit }' | grep -o "linux-headers-$series[.-][^ ,]*-$flavour" || true)
+	fi
 	if [ -z "$dep" ]; then
-		# The plain flavour only: not -rt-, -cloud-, -16k.
 		pkgs=$(apt-cache pkgnames "linux-headers-$series" |
 			grep -E "^linux-headers-${series//./\\.}\.[0-9]+(-[0-9]+|\+deb[0-9]+)-$flavour\$" || true)
 		dep=$(for p in $pkgs; do
@@ -66,8 +74,11 @@ resolve() {
 			[ -n "$v" ] && [ "$v" != "(none)" ] && echo "$v $p"
 		done | sort -V | tail -n 1 | cut -d' ' -f2)
 	fi
-	[ -n "$dep" ] || { echo "fetch-kernel: no linux-headers for $series/$flavour in the archive" >&2; exit 1; }
-	ver=$(apt-cache policy "$dep:$debarch" | awk '/Candidate:/ { print $2 }')
+	ver=$(apt-cache policy "$dep:$debarch" 2>/dev/null | awk '/Candidate:/ { print $2 }')
+	if [ -z "$dep" ] || [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
+		echo "fetch-kernel: the archive has no ${dep:-linux-headers for $target ($flavour)} (make test KERNELS=list)" >&2
+		exit 1
+	fi
 	abi=${dep#linux-headers-}
 	abi=${abi%-"$flavour"}
 	echo "$abi $ver"
@@ -82,12 +93,14 @@ mkdir -p "$dir.tmp/debs" "$dir.tmp/root"
 	apt-get download -qq \
 		"linux-image-$release-unsigned:$debarch=$ver" \
 		"linux-headers-$release:$debarch=$ver" \
-		"linux-headers-$abi-common=$ver" \
-		"$(kbuild_package "$series" "$abi"):amd64=$ver" 2>/dev/null ||
-	apt-get download -qq \
-		"linux-image-$release-unsigned:$debarch=$ver" \
-		"linux-headers-$release:$debarch=$ver" \
-		"linux-headers-$abi-common=$ver"
+		"$(target_common "$abi" "$t_flavour")=$ver"
+	# The build tools (linux-kbuild). The archive keeps linux-kbuild-6.1
+	# only at its newest uploads: for an older 6.1 ABI, the newest there is
+	# (the same series' tools). Without it, the headers point at the
+	# host's /usr/lib/linux-kbuild-*.
+	kb=$(kbuild_package "$series" "$abi")
+	apt-get download -qq "$kb:amd64=$ver" 2>/dev/null ||
+		apt-get download -qq "$kb:amd64" 2>/dev/null || true
 )
 for d in "$dir.tmp"/debs/*.deb; do
 	dpkg -x "$d" "$dir.tmp/root"
@@ -102,6 +115,8 @@ image=$(ls "$dir.tmp"/root/boot/vmlinuz-"$release")
 cat >"$dir.tmp/env" <<ENV
 SG_ARCH=$arch
 SG_SERIES=$series
+SG_TARGET=$target
+SG_FLAVOUR=$t_flavour
 SG_ABI=$abi
 SG_DEBVER=$ver
 SG_RELEASE=$release
