@@ -43,8 +43,11 @@ module: kdir-check
 
 userspace: userspace/slubguardctl
 
-userspace/slubguardctl: userspace/slubguardctl.c
-	$(CC_USER) $(USER_CFLAGS) -o $@ $<
+# The tool's version is the module's (dkms.conf).
+SG_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' $(CURDIR)/dkms.conf)
+
+userspace/slubguardctl: userspace/slubguardctl.c dkms.conf
+	$(CC_USER) $(USER_CFLAGS) -DSG_TOOL_VERSION='"$(SG_VERSION)"' -o $@ $<
 
 # The module goes where modules_install puts an external module
 # (/lib/modules/<release>/extra, or updates/ from 6.6 on, compressed as the

@@ -25,6 +25,9 @@
 #include <unistd.h>
 
 #define PROG		"slubguardctl"
+#ifndef SG_TOOL_VERSION
+#define SG_TOOL_VERSION	"unknown"	/* the Makefile passes dkms.conf's */
+#endif
 #define DEFAULT_ROOT	"/sys/kernel/slubguard"
 #define ENV_ROOT	"SLUBGUARD_SYSFS"
 #define ENV_ANY		"SLUBGUARD_SYSFS_ANY"	/* tests: a root outside sysfs */
@@ -59,17 +62,30 @@ static const char *root = DEFAULT_ROOT;
 static bool json;
 
 static void usage(FILE *f);
+static void json_str(const char *s);
 
+/*
+ * An error, on stderr; with -j also on stdout as {"error": "..."} (as
+ * bpftool does), so that a script reading JSON sees it. The exit status is
+ * the same either way.
+ */
 __printf(2, 3)
 static int msg(int ret, const char *fmt, ...)
 {
+	char text[VAL_BUF + 256];
 	va_list ap;
 
 	va_start(ap, fmt);
-	fprintf(stderr, PROG ": ");
-	vfprintf(stderr, fmt, ap);
-	fputs(ret == EXIT_USAGE ? "\nTry '" PROG " --help'.\n" : "\n", stderr);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	fprintf(stderr, PROG ": %s\n", text);
+	if (ret == EXIT_USAGE)
+		fputs("Try '" PROG " --help'.\n", stderr);
+	if (json) {
+		fputs("{\"error\": ", stdout);
+		json_str(text);
+		fputs("}\n", stdout);
+	}
 	return ret;
 }
 
@@ -834,6 +850,7 @@ static void usage(FILE *f)
 	fprintf(f, "\nOptions:\n"
 		"  -j, --json      print JSON, for every command (watch: an object a line)\n"
 		"  -h, --help      show this help and exit\n"
+		"  -V, --version   show this tool's version and the loaded module's, and exit\n"
 		"\nCounters (stats), since load unless marked 'now':\n"
 		"  frees_checked     frees checked\n"
 		"  armed_frees       frees of an object holding an armed timer (hits)\n"
@@ -872,7 +889,8 @@ static void usage(FILE *f)
 		"  0  success\n"
 		"  1  failure (slubguard not loaded, permission denied,\n"
 		"     unreadable value, rejected write)\n"
-		"  2  usage error (unknown command, option or policy, wrong arguments)\n");
+		"  2  usage error (unknown command, option or policy, wrong arguments)\n"
+		"With -j an error is also printed on stdout, as {\"error\": \"...\"}.\n");
 }
 
 static int check_module(void)
@@ -892,11 +910,42 @@ static int check_module(void)
 	return 0;
 }
 
+/*
+ * --version: the tool's version, and the loaded module's (from
+ * /sys/module/slubguard/version), or that none is loaded.
+ */
+static int print_version(void)
+{
+	char mod[64] = "";
+	FILE *f = fopen("/sys/module/slubguard/version", "r");
+
+	if (f) {
+		if (!fgets(mod, sizeof(mod), f))
+			mod[0] = '\0';
+		mod[strcspn(mod, "\n")] = '\0';
+		fclose(f);
+	}
+	if (json) {
+		fputs("{\"tool\": ", stdout);
+		json_str(SG_TOOL_VERSION);
+		fputs(", \"module\": ", stdout);
+		if (*mod)
+			json_str(mod);
+		else
+			fputs("null", stdout);
+		fputs("}\n", stdout);
+	} else {
+		printf(PROG " %s\nslubguard module: %s\n", SG_TOOL_VERSION,
+		       *mod ? mod : "not loaded");
+	}
+	return fflush(stdout) ? EXIT_FAIL : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const struct cmd *cmd = NULL;
 	char **pos = argv + 1;
-	bool help = false, dashdash = false;
+	bool help = false, version = false, dashdash = false;
 	const char *env;
 	int i, npos = 0, ret;
 	size_t k;
@@ -912,11 +961,15 @@ int main(int argc, char **argv)
 			json = true;
 		else if (!strcmp(a, "-h") || !strcmp(a, "--help"))
 			help = true;
+		else if (!strcmp(a, "-V") || !strcmp(a, "--version"))
+			version = true;
 		else
 			return usage_error("unknown option '%s'", a);
 	}
 	if (help)
 		return cmd_help(NULL, 0, NULL);
+	if (version)
+		return print_version();
 	if (!npos) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -35,7 +35,7 @@ einval_on() {
 	printf '%s' "$2" | dd of="$SG/$1" 2>&1 | grep -q 'Invalid argument'
 }
 
-ktap_plan 63
+ktap_plan 64
 load_slubguard
 expect_eq "policy lists all, active in brackets" "[warn] panic quarantine" "$(cat $SG/policy)"
 check "policy accepts panic" try_write policy panic
@@ -179,6 +179,9 @@ slubguardctl stats | grep -v '^tracked \|^tracker_capacity \|^tracker_bytes \|^b
 for f in $SG/stats/*; do echo "$(basename $f) $(cat $f)"; done |
 	grep -v '^tracked \|^tracker_capacity \|^tracker_bytes ' >/tmp/sys
 check "slubguardctl stats agrees with sysfs" cmp /tmp/ctl /tmp/sys
+check "slubguardctl --version names the loaded module's version" sh -c \
+	"slubguardctl --version | grep -qx \"slubguard module: \$(cat /sys/module/slubguard/version)\" &&
+	 slubguardctl -j --version | grep -Eqx '\\{\"tool\": \"[0-9.]+\", \"module\": \"[0-9.]+\"\\}'"
 check "slubguardctl stats -j is one JSON object" sh -c \
 	"slubguardctl stats -j | grep -q '^{\"armed_after_free\":0,\"armed_delayed_work\":0,\"armed_frees\":0,.*,\"backend\":\"$SG_BACKEND\",\"hooks\":{\"kfree\":\"off\",.*}}\$'"
 expect_eq "slubguardctl policy" warn "$(slubguardctl policy)"

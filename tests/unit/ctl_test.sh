@@ -52,3 +52,11 @@ mv "$dir/policy.real" "$fake/policy"
 head -c 2097152 /dev/zero | tr '\0' 'x' >"$fake/reports"
 t "an oversized reports file is refused" sh -c \
 	"'$ctl' reports 2>&1 >/dev/null | grep -q 'more than 1048576 bytes'"
+
+t "--version names the tool's version and that no module is loaded" sh -c \
+	"'$ctl' --version | grep -qx 'slubguardctl [0-9][0-9.]*' && '$ctl' --version | grep -qx 'slubguard module: not loaded'"
+t "-j --version is JSON" sh -c "'$ctl' -j --version | grep -Eqx '\\{\"tool\": \"[0-9.]+\", \"module\": null\\}'"
+t "-j: an error is JSON on stdout too, exit status 1" sh -c \
+	"SLUBGUARD_SYSFS=$dir/none '$ctl' -j stats 2>/dev/null | grep -qx '{\"error\": \"slubguard is not loaded (no $dir/none)\"}'; [ \$? = 0 ] && ! SLUBGUARD_SYSFS=$dir/none '$ctl' -j stats >/dev/null 2>&1; SLUBGUARD_SYSFS=$dir/none '$ctl' -j stats >/dev/null 2>&1; [ \$? = 1 ]"
+t "-j: a usage error is JSON on stdout too, exit status 2" sh -c \
+	"'$ctl' -j bogus 2>/dev/null | grep -qx '{\"error\": \"unknown command .bogus.\"}'; [ \$? = 0 ] || exit 1; '$ctl' -j bogus >/dev/null 2>&1; [ \$? = 2 ]"

@@ -34,8 +34,9 @@ fi
 "$build/events_test" | tee "$build/ktap"
 rc=${PIPESTATUS[0]}
 # slubguardctl against a directory that is not slubguard's.
-if gcc -O2 -Wall -Wextra -Werror -o "$build/slubguardctl" "$top/userspace/slubguardctl.c" \
-	2>"$build/ctl-build.log"; then
+ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
+if gcc -O2 -Wall -Wextra -Werror -DSG_TOOL_VERSION="\"$ver\"" -o "$build/slubguardctl" \
+	"$top/userspace/slubguardctl.c" 2>"$build/ctl-build.log"; then
 	bash "$top/tests/unit/ctl_test.sh" "$build/slubguardctl" | tee "$build/ctl-ktap"
 else
 	cat "$build/ctl-build.log"
