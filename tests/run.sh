@@ -172,7 +172,8 @@ for t in "${targets[@]}"; do
 					continue
 				fi
 				for r in $(seq 1 "${repeat:-1}"); do
-					echo "$s $a $name $b $r ${t_args[$t]}" >>"$jobfile"
+					# No blank at the end: xargs -L would join the next line.
+					echo "$s $a $name $b $r${t_args[$t]:+ ${t_args[$t]}}" >>"$jobfile"
 				done
 			done
 		done
