@@ -35,6 +35,7 @@
 
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/stackdepot.h>
 #include <linux/ftrace.h>
 #include <linux/hrtimer.h>
@@ -492,6 +493,42 @@ static inline void sg_wait_calls_in_flight(void)
 	synchronize_rcu_tasks();
 #endif
 }
+
+/*
+ * Run @fn(@arg) on @cpu and wait, for a check at load that allocates and
+ * frees there: from an interprocessor call (interrupts off: nothing else on
+ * that CPU runs meanwhile), except on PREEMPT_RT, where memory must not be
+ * allocated or freed with interrupts off (SLUB's locks sleep there: a
+ * "scheduling while atomic" and then an RCU stall, seen on 6.1-rt arm64
+ * under load): in a worker bound to that CPU. The caller holds the CPU
+ * online (cpus_read_lock()). Process context; sleeps.
+ */
+#ifdef CONFIG_PREEMPT_RT
+struct sg_on_cpu {
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+static inline long sg_on_cpu_work(void *data)
+{
+	struct sg_on_cpu *on = data;
+
+	on->fn(on->arg);
+	return 0;
+}
+
+static inline void sg_run_on_cpu(int cpu, void (*fn)(void *arg), void *arg)
+{
+	struct sg_on_cpu on = { fn, arg };
+
+	work_on_cpu(cpu, sg_on_cpu_work, &on);
+}
+#else
+static inline void sg_run_on_cpu(int cpu, void (*fn)(void *arg), void *arg)
+{
+	smp_call_function_single(cpu, fn, arg, 1);
+}
+#endif
 
 int sg_compat_init(void);
 

@@ -380,7 +380,11 @@ static unsigned long frees_checked_here(void)
 	return this_cpu_read(sg_counters[SG_STAT_FREES_CHECKED]);
 }
 
-/* On the CPU under test, interrupts off: no other free counts meanwhile. */
+/*
+ * On the CPU under test, interrupts off: no other free counts meanwhile. On
+ * PREEMPT_RT, in a worker bound to that CPU (sg_run_on_cpu()): a free there
+ * in an interrupt's thread meanwhile counts too, and may hide a silent hook.
+ */
 static void hook_test_cpu(void *info)
 {
 	struct sg_hook_test *ht = info;
@@ -426,7 +430,7 @@ static const char *hook_test(const struct sg_backend *backend)
 		for (tries = 0; tries < 10; tries++) {
 			missed = missed_by(backend);
 			ht.silent = NULL;
-			smp_call_function_single(cpu, hook_test_cpu, &ht, 1);
+			sg_run_on_cpu(cpu, hook_test_cpu, &ht);
 			if (!ht.silent || missed_by(backend) == missed)
 				break;
 		}
