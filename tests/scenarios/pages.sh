@@ -19,11 +19,15 @@
 
 SG=/sys/kernel/slubguard
 
-# path VIA SIZE OFFSET: what the report says of each way.
-cat >/tmp/pages <<'END'
-free_pages free_pages 8192 4416
-__free_pages __free_pages 8192 4416
-free_pages_exact free_pages_exact 4096 320
+# The page size (4 KiB, or 16 KiB on arm64-16k), from the kernel's own
+# page tables for this shell.
+P=$(awk '/^KernelPageSize:/ { print $2 * 1024; exit }' /proc/self/smaps)
+# path VIA SIZE OFFSET: what the report says of each way (sg_pages.c:
+# the timer lies 0x140 into the last page).
+cat >/tmp/pages <<END
+free_pages free_pages $((2 * P)) $((P + 320))
+__free_pages __free_pages $((2 * P)) $((P + 320))
+free_pages_exact free_pages_exact $P 320
 END
 
 ktap_plan 20
@@ -60,7 +64,7 @@ expect_eq "kmalloc_large: reported once, by kfree; its pages' free a repeat" \
 	"$(dmesg_since_mark | grep -c '^BUG: slubguard: free of armed') $(stat armed_frees) $(stat repeat_hits)"
 check "kmalloc_large: culprit sg_pages_kmalloc_large, by kfree" sh -c \
 	"dmesg | grep -q 'BUG: slubguard: free of armed timer_list in sg_pages_kmalloc_large+' &&
-	 dmesg | grep -Eq 'slubguard: kfree\\([0-9a-f]+\\) of a 16384-byte object from \\(page allocator\\)'"
+	 dmesg | grep -Eq 'slubguard: kfree\\([0-9a-f]+\\) of a $((4 * P))-byte object from \\(page allocator\\)'"
 
 # A callback still running may arm the timer again between kfree()'s check
 # and its pages' free: a new entry, without the reported mark.
