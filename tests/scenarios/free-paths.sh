@@ -16,20 +16,23 @@ SG=/sys/kernel/slubguard
 
 # path VIA WHAT: the report's line 'VIA(...) of a WHAT...', for each path. A
 # vmalloc object is three pages with the timer in the third, so the whole
-# area must be checked, not its first page.
-cat >/tmp/paths <<'END'
+# area must be checked, not its first page; a large kmalloc() is four pages
+# (4 KiB, or 16 KiB on arm64-16k: the kernel's page size for this shell).
+P=$(awk '/^KernelPageSize:/ { print $2 * 1024; exit }' /proc/self/smaps)
+V=$((3 * P)) L=$((4 * P))
+cat >/tmp/paths <<END
 kfree_sensitive kfree_sensitive -byte object from cache kmalloc-
 kvfree_sensitive kvfree_sensitive -byte object from cache kmalloc-
 kvfree_kmalloc kvfree -byte object from cache kmalloc-
-kvfree_vmalloc kvfree 12288-byte object from vmalloc
-vfree vfree 12288-byte object from vmalloc
-vfree_irq vfree 12288-byte object from vmalloc
-kmalloc_large kfree 16384-byte object from (page allocator)
+kvfree_vmalloc kvfree $V-byte object from vmalloc
+vfree vfree $V-byte object from vmalloc
+vfree_irq vfree $V-byte object from vmalloc
+kmalloc_large kfree $L-byte object from (page allocator)
 krealloc krealloc -byte object from cache kmalloc-
 kmem_cache_free_bulk kmem_cache_free_bulk -byte object from cache
 kfree_bulk kfree_bulk -byte object from cache kmalloc-
 kfree_rcu kfree_rcu -byte object from cache kmalloc-
-kvfree_rcu kfree_rcu 12288-byte object from vmalloc
+kvfree_rcu kfree_rcu $V-byte object from vmalloc
 devm kfree -byte object from cache kmalloc-
 END
 
