@@ -354,7 +354,12 @@ noinline enum sg_verdict sg_check_free(const struct sg_free *free)
 	sg_report_print(&report);
 	if (report.action == SG_POLICY_WARN && finished_later(free))
 		remember_queued(free->obj);
-	if (verdict == SG_CALL_PROCEED && free->how != SG_GIVE_PAGES)
+	/*
+	 * Not vmalloc memory: its pages go back by their linear-map address,
+	 * which no note of a vmalloc range would match.
+	 */
+	if (verdict == SG_CALL_PROCEED && free->how != SG_GIVE_PAGES &&
+	    !is_vmalloc_addr(free->obj))
 		remember_let_go(free);
 	/*
 	 * A callback running in memory given back was reported once: its

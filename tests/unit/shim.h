@@ -394,5 +394,10 @@ struct module;
 typedef struct { int unused; } raw_spinlock_t;
 #define __RAW_SPIN_LOCK_UNLOCKED(x)	{ 0 }
 #define panic(...)	abort()
+/* The unit tests' objects are ordinary memory. */
+static inline bool is_vmalloc_addr(const void *p)
+{
+	return false;
+}
 
 #endif /* SG_UNIT_SHIM_H */
