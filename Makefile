@@ -6,6 +6,7 @@
 # make install          the module (modules_install, depmod), slubguardctl and its man page
 #                       [DESTDIR=... for slubguardctl, INSTALL_MOD_PATH=... for the module]
 # make check            sparse (C=2) on the module, plus the project's own rules
+#                       (kernel versions in compat.h only, files calling one way)
 # make test             the guest test suite on {6.1, 6.12} x {x86_64, arm64}
 #                       (fetches kernels, boots QEMU); KERNELS=6.12 ARCH=arm64 narrows it,
 #                       KERNELS="6.1-rt 6.12-16k 6.1.0-47" picks others, KERNELS=list lists them,
@@ -71,7 +72,8 @@ fixtures: kdir-check
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/fixtures modules
 
 # Sparse must be silent on slubguard's own files (kernel headers may warn);
-# LINUX_VERSION_CODE belongs in compat.h alone.
+# LINUX_VERSION_CODE belongs in compat.h alone; the files call one way only
+# (slubguard/slubguard.h, tests/lib/layers.py).
 check: kdir-check
 	@command -v sparse >/dev/null || { echo "make check needs sparse (apt-get install sparse)"; exit 1; }
 	@bad=$$(grep -rl LINUX_VERSION_CODE slubguard sysfs | grep -v '^slubguard/compat.h$$'); \
@@ -83,6 +85,7 @@ check: kdir-check
 	if [ $$rc != 0 ]; then echo "make check: the build failed"; exit 1; fi; \
 	if [ -n "$$found" ]; then echo "$$found"; echo "make check: sparse warnings in slubguard"; exit 1; fi; \
 	echo "make check: sparse clean"
+	@python3 tests/lib/layers.py $(CURDIR)
 
 # make test [KERNELS="6.1 6.12"] [ARCH=x86_64|arm64]: every target by default;
 # a kernel is a series, an ABI or a flavour (tests/lib/targets.sh), and

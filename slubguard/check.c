@@ -11,7 +11,10 @@
 #include <linux/slab.h>
 
 #include "compat.h"
-#include "slubguard.h"
+#include "check.h"
+#include "quarantine.h"
+#include "report.h"
+#include "types.h"
 
 int sg_policy = SG_POLICY_WARN;
 
@@ -138,40 +141,6 @@ static bool forget_queued(const void *obj)
 	}
 	raw_spin_unlock_irqrestore(&sg_queued.lock, flags);
 	return found;
-}
-
-/**
- * sg_hit_is_live() - does the live object agree with the registry?
- * @hit:	an entry found in a range; its @state is set
- *
- * Believe the registry only if the live object agrees: still armed, or its
- * callback running, with the callback it was armed with. An entry left
- * behind by memory that was freed and reused can then never produce a
- * report. Any context; a callback running on another CPU is waited for
- * (struct sg_kind).
- *
- * Return: true if it is armed, or its callback runs.
- */
-bool sg_hit_is_live(struct sg_hit *hit)
-{
-	/* Another callback by now: reused memory (check_free() drops it). */
-	hit->state = SG_IDLE;
-	/* Not read: it would run past the object (struct sg_kind's @size). */
-	if (hit->past_end) {
-		hit->stale = true;
-		return false;
-	}
-	/*
-	 * The range is the allocation's, which KASAN may poison past the size
-	 * asked for (a large kmalloc's last page): an entry left there by an
-	 * earlier object is read, not reported.
-	 */
-	kasan_disable_current();
-	hit->stale = hit->kind->debug_hint(hit->obj) != hit->hint;
-	if (!hit->stale)
-		hit->state = hit->kind->is_armed(hit->obj, hit->stamp, &hit->cpu);
-	kasan_enable_current();
-	return !hit->stale && hit->state != SG_IDLE;
 }
 
 /*

@@ -12,8 +12,8 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
+#include "common.h"
 #include "compat.h"
-#include "slubguard.h"
 
 struct vm_struct *(*sg_find_vm_area)(const void *addr);
 

@@ -23,7 +23,7 @@
 #include <linux/rcupdate.h>
 
 #include "compat.h"
-#include "slubguard.h"
+#include "hooks.h"
 
 #if SG_HAVE_FTRACE
 

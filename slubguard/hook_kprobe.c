@@ -10,7 +10,8 @@
 #include <linux/kprobes.h>
 
 #include "compat.h"
-#include "slubguard.h"
+#include "hooks.h"
+#include "report.h"
 
 /**
  * struct sg_kprobe_slot - the kprobe side of one hook

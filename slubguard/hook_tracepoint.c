@@ -24,7 +24,7 @@
 #include <linux/tracepoint.h>
 
 #include "compat.h"
-#include "slubguard.h"
+#include "hooks.h"
 
 static struct tracepoint *sg_tp_kfree_tp, *sg_tp_cache_free_tp, *sg_tp_page_free_tp;
 

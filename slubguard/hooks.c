@@ -14,7 +14,12 @@
 #include <linux/vmalloc.h>
 
 #include "compat.h"
-#include "slubguard.h"
+#include "check.h"
+#include "funcs.h"
+#include "hooks.h"
+#include "quarantine.h"
+#include "registry.h"
+#include "report.h"
 
 const struct sg_backend *sg_backend;
 
@@ -26,99 +31,6 @@ const struct sg_backend *sg_backend;
 noinline void sg_skipped_call(void)
 {
 	barrier();
-}
-
-/**
- * struct sg_func - a freeing function that frees through another
- * @fn:		the function
- * @name:	its name, for a report
- * @outer:	hooked itself: what it frees was checked on entry
- * @start:	its first byte, once known
- * @end:	the byte after its last
- *
- * A call made from inside one comes from its code, or from its caller if the
- * compiler turned the call into a tail call.
- */
-struct sg_func {
-	const void *fn;
-	const char *name;
-	bool outer;
-	unsigned long start, end;
-};
-
-static struct sg_func sg_funcs[] = {
-	{ kvfree,		"kvfree",		true },
-	{ kfree_sensitive,	"kfree_sensitive",	true },
-	{ kvfree_sensitive,	"kvfree_sensitive",	true },
-	/* In an interrupt, through vfree_atomic(). */
-	{ vfree,		"vfree",		true },
-	/* krealloc() frees the old object once the new one holds a copy. */
-	{ sg_krealloc_fn,	"krealloc",		false },
-};
-
-/* A function's extent, from kallsyms: "name+0x0/0xsize". */
-static void find_extent(struct sg_func *f)
-{
-	char buf[KSYM_SYMBOL_LEN];
-	unsigned long size;
-	char *slash;
-
-	sprint_symbol(buf, (unsigned long)f->fn);
-	slash = strrchr(buf, '/');
-	if (!slash || kstrtoul(slash + 1, 16, &size))
-		return;
-	f->start = (unsigned long)f->fn;
-	f->end = f->start + size;
-}
-
-static struct sg_func *func_at(unsigned long addr)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(sg_funcs); i++)
-		if (addr >= sg_funcs[i].start && addr < sg_funcs[i].end)
-			return &sg_funcs[i];
-	return NULL;
-}
-
-static bool sg_in_outer_function(unsigned long addr)
-{
-	struct sg_func *f = func_at(addr);
-
-	return f && f->outer;
-}
-
-/**
- * sg_freeing_wrapper() - is @addr inside a function that frees for its caller?
- * @addr:	a return address from the stack of a free
- *
- * Return: the function's name (the report then names its caller as the
- * culprit), or NULL.
- */
-const char *sg_freeing_wrapper(unsigned long addr)
-{
-	struct sg_func *f = func_at(addr);
-
-	return f ? f->name : NULL;
-}
-
-/*
- * Is a call of @addr a call of a freeing function (hooked, or one freeing
- * through a hooked one)? A call through the patchable padding before a
- * function (call depth tracking) lands up to 32 bytes before it.
- */
-bool sg_is_freeing_function(unsigned long addr)
-{
-	unsigned int i;
-
-	for (i = 0; i < SG_NR_HOOKS; i++)
-		if (sg_hooks[i].fn && addr <= (unsigned long)sg_hooks[i].fn &&
-		    addr + 32 >= (unsigned long)sg_hooks[i].fn)
-			return true;
-	for (i = 0; i < ARRAY_SIZE(sg_funcs); i++)
-		if (sg_funcs[i].start && addr <= sg_funcs[i].start && addr + 32 >= sg_funcs[i].start)
-			return true;
-	return false;
 }
 
 /*
@@ -361,6 +273,88 @@ static enum sg_verdict on_kmem_cache_free(const struct sg_hook *hook,
 	return cache_free_check(hook, call);
 }
 
+/* Calls the backend dropped while hooks now detached were attached. */
+static u64 sg_missed_detached;
+/* Of the backend's dropped calls, those slubguard made (give_back_here()). */
+static u64 sg_missed_own;
+static DEFINE_RAW_SPINLOCK(sg_own_free_lock);
+
+/* hooks_install.c detached hooks that had dropped @missed calls. */
+void sg_hooks_note_detached(u64 missed)
+{
+	WRITE_ONCE(sg_missed_detached, sg_missed_detached + missed);
+}
+
+/* Dropped calls, slubguard's own included. */
+u64 sg_hooks_dropped(const struct sg_backend *backend)
+{
+	u64 sum = READ_ONCE(sg_missed_detached);
+	unsigned int i;
+
+	if (!backend->missed)
+		return sum;
+	for (i = 0; i < SG_NR_HOOKS; i++)
+		if (READ_ONCE(sg_hooks[i].live))
+			sum += backend->missed(&sg_hooks[i]);
+	return sum;
+}
+
+/**
+ * sg_hooks_missed() - calls of hooked functions no handler saw
+ *
+ * A kprobe hit while another kprobe's handler runs on the same CPU is
+ * dropped by the kprobe core: with kprobes placed through ftrace (x86_64),
+ * a free in an interrupt that lands during the hook of a free in the code
+ * it interrupted. Read without the control lock: a hook being attached or
+ * detached meanwhile may be counted on either side.
+ *
+ * Return: the number since load.
+ */
+u64 sg_hooks_missed(void)
+{
+	const struct sg_backend *backend = READ_ONCE(sg_backend);
+	u64 sum = backend ? sg_hooks_dropped(backend) : READ_ONCE(sg_missed_detached);
+	u64 own = READ_ONCE(sg_missed_own);
+
+	return sum > own ? sum - own : 0;
+}
+
+/*
+ * Frees slubguard makes from inside a kprobe handler: the rest of a bulk
+ * free a hook diverted (give_back_here()), a cache's held objects before
+ * the cache goes (on_kmem_cache_destroy()). There the kprobe of the freeing
+ * function is hit while one is being handled: the kprobe core lets the call
+ * through and counts it missed. slubguard's own frees need no check, and
+ * are not counted in hooks_missed: the backend's count is read before and
+ * after, under sg_own_free_lock, one such free at a time. Where a kprobe is
+ * a breakpoint (the only place the kprobe backend runs), taken with
+ * interrupts masked, nothing else nests, so the difference is exactly this
+ * free's. Interrupts off; any context but NMI.
+ */
+static u64 dropped_now(void)
+{
+	const struct sg_backend *backend = READ_ONCE(sg_backend);
+
+	return backend ? sg_hooks_dropped(backend) : 0;
+}
+
+/* Give back from inside a hook what the call would have freed (a bulk free's rest). */
+static void give_back_here(const void *obj, struct kmem_cache *cache, enum sg_giveback how)
+{
+	u64 before;
+
+	/* Not inside a kprobe handler of slubguard's (hook_kprobe.c)? */
+	if (!raw_cpu_read(sg_print_deferred)) {
+		sg_quarantine_give_back(obj, cache, 0, how);
+		return;
+	}
+	raw_spin_lock(&sg_own_free_lock);
+	before = dropped_now();
+	sg_quarantine_give_back(obj, cache, 0, how);
+	WRITE_ONCE(sg_missed_own, sg_missed_own + dropped_now() - before);
+	raw_spin_unlock(&sg_own_free_lock);
+}
+
 /*
  * kmem_cache_free_bulk(), and kfree_bulk() through it: each object is
  * checked. If one goes into quarantine, the bulk free cannot go on (it
@@ -386,10 +380,10 @@ static enum sg_verdict on_kmem_cache_free_bulk(const struct sg_hook *hook,
 		if (held && !diverted) {
 			/* Those before it were checked and found clean. */
 			for (j = 0; j < i; j++)
-				sg_quarantine_give_back(p[j], cache, 0, how);
+				give_back_here(p[j], cache, how);
 			diverted = true;
 		} else if (!held && diverted) {
-			sg_quarantine_give_back(p[i], cache, 0, how);
+			give_back_here(p[i], cache, how);
 		}
 	}
 	return diverted ? SG_CALL_SKIP : SG_CALL_PROCEED;
@@ -414,10 +408,22 @@ static enum sg_verdict on_kmem_cache_destroy(const struct sg_hook *hook,
 					     const struct sg_call *call)
 {
 	struct kmem_cache *cache = (struct kmem_cache *)call->arg[0];
+	bool put_off;
+	u64 before;
 
-	if (cache && sg_quarantine_cache_destroy(cache, hook->can_skip))
-		return SG_CALL_SKIP;
-	return SG_CALL_PROCEED;
+	if (!cache)
+		return SG_CALL_PROCEED;
+	if (!raw_cpu_read(sg_print_deferred)) {
+		put_off = sg_quarantine_cache_destroy(cache, hook->can_skip);
+	} else {
+		/* Its held objects are given back from a kprobe handler. */
+		raw_spin_lock(&sg_own_free_lock);
+		before = dropped_now();
+		put_off = sg_quarantine_cache_destroy(cache, hook->can_skip);
+		WRITE_ONCE(sg_missed_own, sg_missed_own + dropped_now() - before);
+		raw_spin_unlock(&sg_own_free_lock);
+	}
+	return put_off ? SG_CALL_SKIP : SG_CALL_PROCEED;
 }
 
 #define SG_HOOK(f, h)	.symbol = #f, .fn = f, .handler = h
@@ -894,18 +900,18 @@ bool sg_direct_kmem_cache_free_slow(struct kmem_cache *s, const void *obj,
  */
 int sg_hooks_find_funcs(void)
 {
+	const void *fns[SG_NR_HOOKS];
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(sg_funcs); i++)
-		find_extent(&sg_funcs[i]);
 	for (i = 0; i < SG_NR_HOOKS; i++) {
-		if (sg_hooks[i].fn)
-			continue;
-		sg_hooks[i].fn = (void *)sg_lookup_name(sg_hooks[i].symbol);
+		if (!sg_hooks[i].fn)
+			sg_hooks[i].fn = (void *)sg_lookup_name(sg_hooks[i].symbol);
 		if (!sg_hooks[i].fn) {
 			pr_err("%s not found in this kernel; not loading\n", sg_hooks[i].symbol);
 			return -ENOENT;
 		}
+		fns[i] = sg_hooks[i].fn;
 	}
+	sg_funcs_init(fns, SG_NR_HOOKS);
 	return 0;
 }

@@ -15,7 +15,7 @@
 #include <linux/sysfs.h>
 
 #include "compat.h"
-#include "slubguard.h"
+#include "hooks.h"
 
 /*
  * The page allocator's frees, checked from kmem:mm_page_free while the free
@@ -116,11 +116,6 @@ int sg_hooks_show(char *buf)
 }
 
 static void *sg_slots;	/* SG_NR_HOOKS slots of the backend's size */
-/* Calls the backend dropped while hooks now detached were attached. */
-static u64 sg_missed_detached;
-/* Of the backend's dropped calls, those slubguard made (sg_hooks_own_free_begin()). */
-static u64 sg_missed_own;
-static DEFINE_RAW_SPINLOCK(sg_own_free_lock);
 
 /* Hooks, as bits of their index in sg_hooks[]. */
 #define SG_ALL_HOOKS	GENMASK(SG_NR_HOOKS - 1, 0)
@@ -227,7 +222,7 @@ static void detach(const struct sg_backend *backend, unsigned long mask)
 	if (ret)
 		stuck(backend, ret);
 	for (i = 0; backend->missed && i < nr; i++)
-		WRITE_ONCE(sg_missed_detached, sg_missed_detached + backend->missed(set[i]));
+		sg_hooks_note_detached(backend->missed(set[i]));
 }
 
 /* Every hook but those that stay while disabled. */
@@ -407,8 +402,6 @@ static void hook_test_cpu(void *info)
 	}
 }
 
-static u64 missed_by(const struct sg_backend *backend);
-
 /*
  * Return: NULL, or the function whose hook did not run on some CPU. A test
  * free the backend dropped because it nested in another free's kprobe (the
@@ -428,10 +421,10 @@ static const char *hook_test(const struct sg_backend *backend)
 	cpus_read_lock();
 	for_each_online_cpu(cpu) {
 		for (tries = 0; tries < 10; tries++) {
-			missed = missed_by(backend);
+			missed = sg_hooks_dropped(backend);
 			ht.silent = NULL;
 			sg_run_on_cpu(cpu, hook_test_cpu, &ht);
-			if (!ht.silent || missed_by(backend) == missed)
+			if (!ht.silent || sg_hooks_dropped(backend) == missed)
 				break;
 		}
 		if (ht.silent) {
@@ -465,78 +458,6 @@ static int hooks_check(const struct sg_backend *backend)
 			return -EIO;
 	}
 	return 0;
-}
-
-/**
- * sg_hooks_missed() - calls of hooked functions no handler saw
- *
- * A kprobe hit while another kprobe's handler runs on the same CPU is
- * dropped by the kprobe core: with kprobes placed through ftrace (x86_64),
- * a free in an interrupt that lands during the hook of a free in the code
- * it interrupted. Read without the control lock: a hook being attached or
- * detached meanwhile may be counted on either side.
- *
- * Return: the number since load.
- */
-u64 sg_hooks_missed(void)
-{
-	const struct sg_backend *backend = READ_ONCE(sg_backend);
-	u64 sum = backend ? missed_by(backend) : READ_ONCE(sg_missed_detached);
-	u64 own = READ_ONCE(sg_missed_own);
-
-	return sum > own ? sum - own : 0;
-}
-
-/* Dropped calls, slubguard's own included. */
-static u64 missed_by(const struct sg_backend *backend)
-{
-	u64 sum = READ_ONCE(sg_missed_detached);
-	unsigned int i;
-
-	if (!backend->missed)
-		return sum;
-	for (i = 0; i < SG_NR_HOOKS; i++)
-		if (READ_ONCE(sg_hooks[i].live))
-			sum += backend->missed(&sg_hooks[i]);
-	return sum;
-}
-
-/**
- * sg_hooks_own_free_begin() - slubguard frees from inside a kprobe handler
- *
- * The rest of a bulk free a hook diverted, or a cache's held objects before
- * the cache goes, are given back from the hook. Inside a kprobe handler,
- * the kprobe of the freeing function is hit while one is being handled:
- * the kprobe core lets the call through and counts it missed. slubguard's
- * own frees need no check, and are not counted in hooks_missed: the
- * backend's count is read before and after, one such free at a time. Where
- * a kprobe is a breakpoint (the only place the kprobe backend runs), taken
- * with interrupts masked, nothing else nests, so the difference is exactly
- * this free's. Interrupts off; any context but NMI.
- *
- * Return: the count before, for sg_hooks_own_free_end().
- */
-u64 sg_hooks_own_free_begin(void)
-	__acquires(&sg_own_free_lock)
-{
-	const struct sg_backend *backend = READ_ONCE(sg_backend);
-
-	raw_spin_lock(&sg_own_free_lock);
-	return backend ? missed_by(backend) : 0;
-}
-
-/**
- * sg_hooks_own_free_end() - the free of sg_hooks_own_free_begin() is made
- * @before:	what sg_hooks_own_free_begin() returned
- */
-void sg_hooks_own_free_end(u64 before)
-	__releases(&sg_own_free_lock)
-{
-	const struct sg_backend *backend = READ_ONCE(sg_backend);
-
-	if (backend)
-		WRITE_ONCE(sg_missed_own, sg_missed_own + missed_by(backend) - before);
-	raw_spin_unlock(&sg_own_free_lock);
 }
 
 /**

@@ -2,7 +2,8 @@
 /*
  * slubguard: catch kfree() of memory whose hrtimer or timer_list is still armed.
  *
- * Module parameters, counters and the order things start and stop in.
+ * Module parameters, and the order things start and stop in at load and
+ * unload.
  */
 #define pr_fmt(fmt) "slubguard: " fmt
 
@@ -15,230 +16,15 @@
 
 #include "compat.h"
 #include "slubguard.h"
-
-const char * const sg_policy_names[SG_NR_POLICIES] = {
-	[SG_POLICY_WARN]	= "warn",
-	[SG_POLICY_PANIC]	= "panic",
-	[SG_POLICY_QUARANTINE]	= "quarantine",
-};
-
-const char * const sg_stat_names[SG_NR_STATS] = {
-	[SG_STAT_FREES_CHECKED]		= "frees_checked",
-	[SG_STAT_ARMED_FREES]		= "armed_frees",
-	[SG_STAT_ARMED_HRTIMER]		= "armed_hrtimer",
-	[SG_STAT_ARMED_TIMER_LIST]	= "armed_timer_list",
-	[SG_STAT_ARMED_DELAYED_WORK]	= "armed_delayed_work",
-	[SG_STAT_ARMED_WORK]		= "armed_work_struct",
-	[SG_STAT_ARMED_KTHREAD_WORK]	= "armed_kthread_work",
-	[SG_STAT_ARMED_KTHREAD_DELAYED_WORK] = "armed_kthread_delayed_work",
-	[SG_STAT_STALE_SKIPPED]		= "stale_skipped",
-	[SG_STAT_TRACK_FAILURES]	= "track_failures",
-	[SG_STAT_DISARMED]		= "disarmed",
-	[SG_STAT_DISARM_DEFERRED]	= "disarm_deferred",
-	[SG_STAT_QUARANTINE_FAILURES]	= "quarantine_failures",
-	[SG_STAT_POISON_VIOLATIONS]	= "poison_violations",
-	[SG_STAT_REPEATS]		= "repeat_hits",
-	[SG_STAT_REPORTS_SUPPRESSED]	= "reports_suppressed",
-	[SG_STAT_STACK_FAILURES]	= "stack_failures",
-	[SG_STAT_ARMED_AFTER_FREE]	= "armed_after_free",
-	[SG_STAT_QUARANTINED]		= "quarantined",
-	[SG_STAT_RELEASED]		= "released",
-	[SG_STAT_QUARANTINE_HELD]	= "quarantine_held",
-	[SG_STAT_QUARANTINE_BYTES]	= "quarantine_bytes",
-	[SG_STAT_TRACKED]		= "tracked",
-	[SG_STAT_TRACKER_CAPACITY]	= "tracker_capacity",
-	[SG_STAT_TRACKER_BYTES]		= "tracker_bytes",
-	[SG_STAT_HOOKS_LIVE]		= "hooks_live",
-	[SG_STAT_HOOKS_MISSED]		= "hooks_missed",
-};
-static_assert(ARRAY_SIZE(sg_stat_names) == SG_NR_STATS);
-
-DEFINE_PER_CPU(unsigned long [SG_NR_COUNTERS], sg_counters);
-/* Serialises enabling, disabling and policy changes. */
-static DEFINE_MUTEX(sg_control_mutex);
-static bool sg_enabled;		/* READ_ONCE(); written under the mutex */
-
-u64 sg_stat_read(enum sg_stat stat)
-{
-	u64 sum = 0;
-	int cpu;
-
-	switch (stat) {
-	case SG_STAT_TRACKED:
-		return sg_registry_tracked();
-	case SG_STAT_TRACKER_CAPACITY:
-		return sg_pool_capacity();
-	case SG_STAT_TRACKER_BYTES:
-		return sg_registry_bytes() + sg_pool_bytes();
-	case SG_STAT_HOOKS_LIVE:
-		return sg_hooks_live();
-	case SG_STAT_HOOKS_MISSED:
-		return sg_hooks_missed();
-	case SG_STAT_QUARANTINED ... SG_STAT_QUARANTINE_BYTES:
-		return sg_quarantine_stat(stat);
-	default:
-		break;
-	}
-	for_each_possible_cpu(cpu)
-		sum += per_cpu(sg_counters, cpu)[stat];
-	return sum;
-}
-
-/**
- * sg_policy_parse() - a policy from its name
- * @buf:	the name, optionally followed by one newline
- *
- * Return: the policy, or -EINVAL if @buf is not exactly one of the names.
- */
-int sg_policy_parse(const char *buf)
-{
-	int i = sysfs_match_string(sg_policy_names, buf);
-
-	return i < 0 ? -EINVAL : i;
-}
-
-/**
- * sg_policy_set() - switch policy, if this kernel allows it
- * @policy:	the new policy
- *
- * Quarantine keeps the freed object from the allocator, so every free hook
- * must be able to make the call return at once; a function that another
- * ftrace user already diverts (a livepatch) cannot be, and then the policy
- * stays as it was.
- *
- * Return: 0, or -EBUSY (after saying why).
- */
-int sg_policy_set(int policy)
-{
-	int ret = 0;
-
-	mutex_lock(&sg_control_mutex);
-	if (policy == SG_POLICY_QUARANTINE) {
-		/* kfree() and kmem_cache_free() off their tracepoints first. */
-		ret = sg_hooks_divert(true);
-		/* While disabled, checked when enabled (start()). */
-		if (!ret && sg_enabled && !sg_hooks_can_skip()) {
-			pr_warn("quarantine needs to divert the free functions; another ftrace user (a livepatch?) owns one of them\n");
-			sg_hooks_divert(false);
-			ret = -EBUSY;
-		}
-		if (!ret)
-			WRITE_ONCE(sg_policy, policy);
-	} else {
-		WRITE_ONCE(sg_policy, policy);
-		/* Back to the tracepoints, if that is the cheaper way. */
-		if (sg_hooks_divert(false))
-			pr_warn("kfree() and kmem_cache_free() stay on the backend's hooks\n");
-	}
-	mutex_unlock(&sg_control_mutex);
-	return ret;
-}
-
-/**
- * sg_enabled_parse() - "1" or "0", optionally followed by one newline
- * @buf:	the text
- * @val:	set to the value when it is valid
- *
- * Stricter than kstrtobool(), which takes "yes-no" for yes: a setting either
- * parses whole or is refused.
- *
- * Return: 0, or -EINVAL.
- */
-int sg_enabled_parse(const char *buf, bool *val)
-{
-	if ((buf[0] != '0' && buf[0] != '1') ||
-	    (buf[1] && !(buf[1] == '\n' && !buf[2])))
-		return -EINVAL;
-	*val = buf[0] == '1';
-	return 0;
-}
-
-/**
- * sg_parse_uint() - a decimal number in a range, optionally followed by one newline
- * @buf:	the text
- * @min:	the smallest value accepted
- * @max:	the largest
- * @val:	set to the value when it is valid
- *
- * No sign, no base prefix, no spaces: a setting either parses whole or is
- * refused.
- *
- * Return: 0, or -EINVAL.
- */
-int sg_parse_uint(const char *buf, unsigned int min, unsigned int max, unsigned int *val)
-{
-	unsigned int v;
-	size_t len = strlen(buf);
-
-	if (len && buf[len - 1] == '\n')
-		len--;
-	if (!len || len > 10 || buf[0] < '0' || buf[0] > '9')
-		return -EINVAL;
-	if (kstrtouint(buf, 10, &v) || v < min || v > max)
-		return -EINVAL;
-	*val = v;
-	return 0;
-}
-
-bool sg_is_enabled(void)
-{
-	return READ_ONCE(sg_enabled);
-}
-
-/*
- * Disabled, slubguard is off the free path and the timer events altogether
- * (it costs nothing there) and forgets what it knew; enabling it again
- * re-learns the armed hrtimers, as at load. kmem_cache_destroy() stays
- * hooked, and the quarantine keeps releasing what it holds.
- */
-static void stop(void)
-{
-	sg_hooks_pause();
-	sg_tracepoints_stop();
-	sg_registry_clear();
-	sg_check_forget_queued();
-}
-
-static int start(void)
-{
-	int ret = sg_tracepoints_start("enabling");
-
-	if (ret)
-		return ret;
-	ret = sg_hooks_resume();
-	if (!ret && READ_ONCE(sg_policy) == SG_POLICY_QUARANTINE && !sg_hooks_can_skip()) {
-		pr_warn("enabled=1: policy quarantine needs to divert the free functions, and another ftrace user (a livepatch?) owns one of them now; staying disabled\n");
-		ret = -EBUSY;
-	}
-	if (ret)
-		stop();
-	return ret;
-}
-
-/**
- * sg_set_enabled() - enable or disable slubguard, in process context
- * @on:		the new state
- *
- * Return: 0, or the negative errno that kept it disabled.
- */
-int sg_set_enabled(bool on)
-{
-	int ret = 0;
-
-	mutex_lock(&sg_control_mutex);
-	if (on != sg_enabled) {
-		if (on)
-			ret = start();
-		else
-			stop();
-		if (!ret) {
-			WRITE_ONCE(sg_enabled, on);
-			pr_info("%s\n", on ? "enabled" : "disabled: frees and timers are no longer followed");
-		}
-	}
-	mutex_unlock(&sg_control_mutex);
-	return ret;
-}
+#include "check.h"
+#include "hooks.h"
+#include "pool.h"
+#include "quarantine.h"
+#include "registry.h"
+#include "report.h"
+#include "stacks.h"
+#include "tracepoints.h"
+#include "types.h"
 
 /*
  * Module parameters. They are read once, at load; /sys/kernel/slubguard is
@@ -434,7 +220,7 @@ static int __init slubguard_init(void)
 	ret = sg_pool_init();
 	if (ret)
 		return ret;
-	ret = sg_registry_init();
+	ret = sg_registry_init(sg_kinds);
 	if (ret)
 		goto out_pool;
 	ret = sg_tracepoints_init();
@@ -451,7 +237,7 @@ static int __init slubguard_init(void)
 		if (ret)
 			goto out_registry;
 	}
-	sg_enabled = param_enabled;
+	sg_control_init(param_enabled);
 	sg_quarantine_init();
 	ret = sg_hooks_init(param_backend, param_enabled, param_policy == SG_POLICY_QUARANTINE);
 	if (ret)

@@ -18,7 +18,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
-#include "slubguard.h"
+#include "pool.h"
 
 /*
  * Below this many free nodes, or an eighth of those in use, refill: up to

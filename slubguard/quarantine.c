@@ -33,7 +33,8 @@
 #include <linux/workqueue.h>
 
 #include "compat.h"
-#include "slubguard.h"
+#include "quarantine.h"
+#include "types.h"
 #include "trace.h"
 
 unsigned int sg_quarantine_kb = 4096;
@@ -297,7 +298,8 @@ static void poison_check(const struct sg_qentry *e, bool can_sleep)
  * @size:	its size, for SG_GIVE_SENSITIVE
  * @how:	enum sg_giveback
  *
- * Past slubguard's own hooks: they let this call through unchecked. Slab
+ * Past slubguard's own hooks: they let this call through unchecked (a hook
+ * that calls it counts what its backend drops meanwhile, hooks.c). Slab
  * and page-allocator memory in any context but NMI; vmalloc memory, whose
  * vfree() may sleep, only from the release work, under sg_release_mutex;
  * SG_GIVE_RCU only after a grace period.
@@ -306,10 +308,7 @@ void sg_quarantine_give_back(const void *obj, struct kmem_cache *cache, size_t s
 			     enum sg_giveback how)
 {
 	bool may_sleep = is_vmalloc_addr(obj);
-	/* Inside a kprobe handler of slubguard's (hook_kprobe.c)? */
-	bool in_kprobe = raw_cpu_read(sg_print_deferred);
 	unsigned long flags = 0;
-	u64 missed = 0;
 
 	if (may_sleep) {
 		lockdep_assert_held(&sg_release_mutex);
@@ -317,8 +316,6 @@ void sg_quarantine_give_back(const void *obj, struct kmem_cache *cache, size_t s
 	} else {
 		local_irq_save(flags);
 		this_cpu_write(sg_releasing, obj);
-		if (in_kprobe)
-			missed = sg_hooks_own_free_begin();
 	}
 	switch (how) {
 	case SG_GIVE_CACHE:
@@ -339,8 +336,6 @@ void sg_quarantine_give_back(const void *obj, struct kmem_cache *cache, size_t s
 	if (may_sleep) {
 		releasing_slow(NULL);
 	} else {
-		if (in_kprobe)
-			sg_hooks_own_free_end(missed);
 		this_cpu_write(sg_releasing, NULL);
 		local_irq_restore(flags);
 	}

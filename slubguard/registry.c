@@ -32,12 +32,13 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 
-#include "slubguard.h"
 #include "registry.h"
 #include "trace.h"
 
 /* 1 << SG_HASH_BITS buckets, allocated at load. */
 struct sg_bucket *sg_hash;
+/* The kinds the entries name (enum sg_kind_id), from sg_registry_init(). */
+static const struct sg_kind *const *sg_reg_kinds;
 
 /* Under the bucket's lock. */
 static struct sg_entry *lookup(struct sg_bucket *b, const void *obj)
@@ -127,7 +128,7 @@ static struct sg_entry *new_entry(struct sg_bucket *b, enum sg_kind_id kind,
 		t = __sg_node_get();
 		if (unlikely(!t)) {
 			sg_count(SG_STAT_TRACK_FAILURES);
-			trace_track_failure(obj, sg_kinds[kind]->name);
+			trace_track_failure(obj, sg_reg_kinds[kind]->name);
 			return NULL;
 		}
 		hlist_bl_add_head(&t->node, &b->head);
@@ -336,33 +337,6 @@ u64 sg_registry_stamp(const void *obj)
 	return stamp;
 }
 
-/**
- * sg_wait_stamp() - wait while @obj's entry keeps a stamp
- * @obj:	the object
- * @stamp:	the stamp its entry had
- * @cpu:	the CPU whose callback is waited for (struct sg_wait)
- *
- * In any context, spinning: for the few frees that find a callback running
- * on another CPU, whose return event changes the stamp.
- *
- * Return: true if the stamp changed (or the entry went) in time.
- */
-bool sg_wait_stamp(const void *obj, u64 stamp, int cpu)
-{
-	struct sg_wait w;
-	unsigned int i;
-
-	sg_wait_start(&w, cpu);
-	while (sg_registry_stamp(obj) == stamp) {
-		if (sg_wait_over(&w))
-			return false;
-		/* Leave the bucket's lock to the event that ends the wait. */
-		for (i = 0; i < 256; i++)
-			cpu_relax();
-	}
-	return true;
-}
-
 /* sg_registry_maybe() for the whole chunks inside a large range. */
 bool sg_registry_maybe_within(unsigned long first, unsigned long last)
 {
@@ -393,7 +367,7 @@ static unsigned int hit_add(const struct sg_entry *e, unsigned long start, unsig
 	for (i = 0; i < nr; i++)
 		if (hits[i].obj == obj)
 			return nr;
-	kind = sg_kinds[e->kind];
+	kind = sg_reg_kinds[e->kind];
 	hint = e->hint;
 	/*
 	 * A delayed_work's timer, but the range starts after the delayed_work
@@ -507,10 +481,11 @@ u64 sg_registry_bytes(void)
 	return sizeof(*sg_hash) << SG_HASH_BITS;
 }
 
-int sg_registry_init(void)
+int sg_registry_init(const struct sg_kind *const *kinds)
 {
 	unsigned int i;
 
+	sg_reg_kinds = kinds;
 	sg_hash = kvcalloc(1 << SG_HASH_BITS, sizeof(*sg_hash), GFP_KERNEL);
 	if (!sg_hash)
 		return -ENOMEM;

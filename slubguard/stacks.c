@@ -22,7 +22,8 @@
 #include <linux/workqueue.h>
 
 #include "compat.h"
-#include "slubguard.h"
+#include "common.h"
+#include "stacks.h"
 
 DEFINE_STATIC_KEY_FALSE(sg_track_stacks_key);
 

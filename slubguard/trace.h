@@ -8,7 +8,7 @@
  *	slubguard:track_failure		an arm event no tracker was left for
  *
  * Each fires for every occurrence, whatever report_limit lets reach the
- * console. Defined in report.c (CREATE_TRACE_POINTS).
+ * console. Defined in common.c (CREATE_TRACE_POINTS).
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM slubguard

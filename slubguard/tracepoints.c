@@ -20,8 +20,10 @@
 #include <linux/workqueue.h>
 
 #include "compat.h"
-#include "slubguard.h"
 #include "registry.h"
+#include "stacks.h"
+#include "tracepoints.h"
+#include "types.h"
 
 /*
  * The arm and disarm events run with interrupts off (under the timer base's
@@ -352,28 +354,6 @@ static long find_cpu_base(void *info)
 	return 0;
 }
 
-/* Each CPU's hrtimer base, as found at load or enabling (sg_cpu_events()). */
-static struct hrtimer_cpu_base *sg_cpu_bases[NR_CPUS];
-
-/**
- * sg_cpu_events() - how many timer interrupts @cpu has taken
- * @cpu:	the CPU
- * @events:	set to the count, which only moves while @cpu runs with
- *		interrupts on (every tick, in hrtimer_interrupt())
- *
- * Return: false if it cannot be read for @cpu (not online when slubguard
- * last looked; no high-resolution timers).
- */
-bool sg_cpu_events(int cpu, unsigned int *events)
-{
-	const struct hrtimer_cpu_base *base;
-
-	if (cpu < 0 || cpu >= NR_CPUS)
-		return false;
-	base = READ_ONCE(sg_cpu_bases[cpu]);
-	return base && sg_hrtimer_base_events(base, events);
-}
-
 /*
  * hrtimers armed before slubguard loaded: walk every CPU's queues under
  * their lock, once the tracepoints are attached, so that nothing armed from
@@ -395,7 +375,7 @@ static unsigned int track_armed_hrtimers(void)
 		work_on_cpu(cpu, find_cpu_base, &cpu_base);
 		if (!cpu_base)
 			continue;
-		WRITE_ONCE(sg_cpu_bases[cpu], cpu_base);
+		sg_cpu_base_set(cpu, cpu_base);
 		raw_spin_lock_irqsave(&cpu_base->lock, flags);
 		for (i = 0; i < HRTIMER_MAX_CLOCK_BASES; i++) {
 			struct timerqueue_node *node;

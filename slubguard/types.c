@@ -15,7 +15,7 @@
 #include <linux/workqueue.h>
 
 #include "compat.h"
-#include "slubguard.h"
+#include "types.h"
 
 /*
  * Queued, or its callback running on another CPU (it may re-arm the timer
@@ -162,6 +162,34 @@ static const struct sg_kind sg_kind_hrtimer = {
 	.disarm_wait	= hrtimer_disarm_wait,
 };
 
+/* Each CPU's hrtimer base, as found at load or enabling (sg_cpu_events()). */
+static struct hrtimer_cpu_base *sg_cpu_bases[NR_CPUS];
+
+/* tracepoints.c finds them (track_armed_hrtimers()). */
+void sg_cpu_base_set(int cpu, struct hrtimer_cpu_base *base)
+{
+	WRITE_ONCE(sg_cpu_bases[cpu], base);
+}
+
+/**
+ * sg_cpu_events() - how many timer interrupts @cpu has taken
+ * @cpu:	the CPU
+ * @events:	set to the count, which only moves while @cpu runs with
+ *		interrupts on (every tick, in hrtimer_interrupt())
+ *
+ * Return: false if it cannot be read for @cpu (not online when slubguard
+ * last looked; no high-resolution timers).
+ */
+bool sg_cpu_events(int cpu, unsigned int *events)
+{
+	const struct hrtimer_cpu_base *base;
+
+	if (cpu < 0 || cpu >= NR_CPUS)
+		return false;
+	base = READ_ONCE(sg_cpu_bases[cpu]);
+	return base && sg_hrtimer_base_events(base, events);
+}
+
 /**
  * sg_wait_start() - a free starts waiting for a callback running on @cpu
  * @w:		the wait
@@ -197,6 +225,33 @@ bool sg_wait_over(struct sg_wait *w)
 	if (now > w->last || !w->known)
 		return true;
 	return sg_cpu_events(w->cpu, &events) && events != w->events;
+}
+
+/**
+ * sg_wait_stamp() - wait while @obj's entry keeps a stamp
+ * @obj:	the object
+ * @stamp:	the stamp its entry had
+ * @cpu:	the CPU whose callback is waited for (struct sg_wait)
+ *
+ * In any context, spinning: for the few frees that find a callback running
+ * on another CPU, whose return event changes the stamp.
+ *
+ * Return: true if the stamp changed (or the entry went) in time.
+ */
+bool sg_wait_stamp(const void *obj, u64 stamp, int cpu)
+{
+	struct sg_wait w;
+	unsigned int i;
+
+	sg_wait_start(&w, cpu);
+	while (sg_registry_stamp(obj) == stamp) {
+		if (sg_wait_over(&w))
+			return false;
+		/* Leave the bucket's lock to the event that ends the wait. */
+		for (i = 0; i < 256; i++)
+			cpu_relax();
+	}
+	return true;
 }
 
 /*
@@ -523,3 +578,37 @@ const struct sg_kind *const sg_kinds[SG_NR_KINDS] = {
 	[SG_KIND_KTHREAD_WORK]	= &sg_kind_kthread_work,
 	[SG_KIND_KTHREAD_DELAYED_WORK] = &sg_kind_kthread_delayed_work,
 };
+
+/**
+ * sg_hit_is_live() - does the live object agree with the registry?
+ * @hit:	an entry found in a range; its @state is set
+ *
+ * Believe the registry only if the live object agrees: still armed, or its
+ * callback running, with the callback it was armed with. An entry left
+ * behind by memory that was freed and reused can then never produce a
+ * report. Any context; a callback running on another CPU is waited for
+ * (struct sg_kind).
+ *
+ * Return: true if it is armed, or its callback runs.
+ */
+bool sg_hit_is_live(struct sg_hit *hit)
+{
+	/* Another callback by now: reused memory (check_free() drops it). */
+	hit->state = SG_IDLE;
+	/* Not read: it would run past the object (struct sg_kind's @size). */
+	if (hit->past_end) {
+		hit->stale = true;
+		return false;
+	}
+	/*
+	 * The range is the allocation's, which KASAN may poison past the size
+	 * asked for (a large kmalloc's last page): an entry left there by an
+	 * earlier object is read, not reported.
+	 */
+	kasan_disable_current();
+	hit->stale = hit->kind->debug_hint(hit->obj) != hit->hint;
+	if (!hit->stale)
+		hit->state = hit->kind->is_armed(hit->obj, hit->stamp, &hit->cpu);
+	kasan_enable_current();
+	return !hit->stale && hit->state != SG_IDLE;
+}

@@ -23,6 +23,11 @@
 #include <linux/sysfs.h>
 
 #include "../slubguard/slubguard.h"
+#include "../slubguard/check.h"
+#include "../slubguard/hooks.h"
+#include "../slubguard/quarantine.h"
+#include "../slubguard/report.h"
+#include "../slubguard/stacks.h"
 
 static struct kobject *sg_kobj;
 

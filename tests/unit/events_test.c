@@ -677,7 +677,7 @@ static void kthread_work_cases(void)
 int main(void)
 {
 	obj = aligned_alloc(64, sizeof(*obj));
-	if (!obj || sg_registry_init())
+	if (!obj || sg_registry_init(sg_kinds))
 		return 2;
 	printf("KTAP version 1\n");
 	for (old_order = false;; old_order = true) {
