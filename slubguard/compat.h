@@ -437,25 +437,49 @@ enum sg_call_kind {
 	SG_CALL_INDIRECT,
 };
 
-static inline enum sg_call_kind sg_call_before(unsigned long ret, unsigned long *target)
+/*
+ * x86_64: does an indirect call end at @ret? Read alone, the bytes before a
+ * return address may be a direct call's displacement that looks like one:
+ * sg_call_before() reads a direct call first.
+ */
+static inline bool sg_call_indirect_before(unsigned long ret)
 {
 #if defined(CONFIG_X86_64)
 	u8 b[6];
+
+	if (copy_from_kernel_nofault(b, (void *)(ret - sizeof(b)), sizeof(b)))
+		return false;
+	/* call *%reg, call *%r8..15, call *disp8(%reg), call *disp32(%reg), call *rel(%rip) */
+	return (b[4] == 0xff && (b[5] & 0xf8) == 0xd0) ||
+	       (b[3] == 0x41 && b[4] == 0xff && (b[5] & 0xf8) == 0xd0) ||
+	       (b[3] == 0xff && (b[4] & 0xf8) == 0x50) ||
+	       (b[0] == 0xff && ((b[1] & 0xf8) == 0x90 || b[1] == 0x15));
+#else
+	return false;
+#endif
+}
+
+/*
+ * On x86_64 a direct call (e8 and a displacement) is read first, and its
+ * target is set; whether it lands on a function tells it from the tail of
+ * an indirect call that follows an e8 byte (report.c). The two readings
+ * overlap: a displacement to kfree() from a module can read as
+ * "call *disp8(%reg)".
+ */
+static inline enum sg_call_kind sg_call_before(unsigned long ret, unsigned long *target)
+{
+#if defined(CONFIG_X86_64)
+	u8 b[5];
 	s32 rel;
 
 	if (copy_from_kernel_nofault(b, (void *)(ret - sizeof(b)), sizeof(b)))
 		return SG_CALL_UNKNOWN;
-	/* call *%reg, call *%r8..15, call *disp8(%reg), call *disp32(%reg), call *rel(%rip) */
-	if ((b[4] == 0xff && (b[5] & 0xf8) == 0xd0) ||
-	    (b[3] == 0x41 && b[4] == 0xff && (b[5] & 0xf8) == 0xd0) ||
-	    (b[3] == 0xff && (b[4] & 0xf8) == 0x50) ||
-	    (b[0] == 0xff && ((b[1] & 0xf8) == 0x90 || b[1] == 0x15)))
-		return SG_CALL_INDIRECT;
-	if (b[1] != 0xe8)
-		return SG_CALL_UNKNOWN;
-	memcpy(&rel, b + 2, sizeof(rel));
-	*target = ret + rel;
-	return SG_CALL_DIRECT;
+	if (b[0] == 0xe8) {
+		memcpy(&rel, b + 1, sizeof(rel));
+		*target = ret + rel;
+		return SG_CALL_DIRECT;
+	}
+	return sg_call_indirect_before(ret) ? SG_CALL_INDIRECT : SG_CALL_UNKNOWN;
 #elif defined(CONFIG_ARM64)
 	__le32 raw;
 	u32 insn;

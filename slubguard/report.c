@@ -632,13 +632,19 @@ static void find_blame(const struct sg_report *r, struct sg_blame *b)
 {
 	char mod[MODULE_NAME_LEN], cb_mod[MODULE_NAME_LEN];
 	unsigned long subject = r->culprit, target;
+	enum sg_call_kind call;
 	unsigned int i;
 
 	b->how = SG_BLAME_CALLER;
 	b->fn = r->culprit;
 	sym_of((unsigned long)r->timers[0].hint, cb_mod);
 
-	switch (sg_call_before(r->culprit, &target)) {
+	call = sg_call_before(r->culprit, &target);
+	/* Not a call of a function: an indirect call's bytes (compat.h). */
+	if (call == SG_CALL_DIRECT && !sg_is_freeing_function(target) && !page_freer(target) &&
+	    sym_of(target, mod) != 0 && sg_call_indirect_before(r->culprit))
+		call = SG_CALL_INDIRECT;
+	switch (call) {
 	case SG_CALL_DIRECT:
 		if (sg_is_freeing_function(target) || page_freer(target) ||
 		    sym_of(target, mod) != 0)
