@@ -33,6 +33,8 @@ ERROR = re.compile(r'Oops|BUG:|WARNING:|Call Trace|general protection fault|'
                    r'Unable to handle|Kernel panic|kernel BUG|rcu_.*stall|'
                    r'soft lockup|hung_task|Internal error|segfault')
 STAMP = re.compile(r'^\[\s*\d+\.\d+\]\s?')
+# Where a kernel message starts inside a console line (console_lines()).
+MIDSTAMP = re.compile(r'(?=\[\s*\d+\.\d{6}\] )')
 # The first line of a report by one of the kernel's debuggers.
 SPLAT = re.compile(r'^(ODEBUG: |BUG: KASAN: |BUG: KFENCE: |BUG: sleeping function|BUG: scheduling while atomic|'
                    r'BUG: workqueue|BUG: Bad page|BUG: lock |BUG: spinlock |'
@@ -121,12 +123,24 @@ def debug_splats(lines, d, problems, required=True):
     return outside
 
 
+def console_lines(raw):
+    """The console's lines without their timestamps, each kernel message on
+    a line of its own: where the kernel prints from a thread (PREEMPT_RT),
+    a message can land in the middle of a line the guest's shell is
+    writing ("ok 14 ...refused[   15.765390] slubguard: ...")."""
+    lines = []
+    for l in raw.split('\n'):
+        parts = [p for p in MIDSTAMP.split(l.rstrip('\r')) if p] or ['']
+        lines += [STAMP.sub('', p) for p in parts]
+    return lines
+
+
 def main():
     scenario, logpath, status = sys.argv[1:4]
     series = sys.argv[4] if len(sys.argv) > 4 else ''
     d = directives(scenario)
     raw = open(logpath, encoding='utf-8', errors='replace').read()
-    lines = [STAMP.sub('', l.rstrip('\r')) for l in raw.split('\n')]
+    lines = console_lines(raw)
     problems = []
     # Within a splat the scenario expects, its stack is no error of its own.
     checked = lines
