@@ -32,11 +32,15 @@ export ARCH CROSS_COMPILE
 
 all: module userspace
 
+# Without headers: what to install, and the headers make test / make demo
+# left in .cache/, if any (tests/lib/cached-headers.sh).
 kdir-check:
 	@test -d "$(KDIR)" || { \
 		echo "No kernel headers at $(KDIR)."; \
 		echo "Install linux-headers-$$(uname -r), or pass KDIR=<headers dir>;"; \
 		echo "'make test' fetches Debian's own into .cache/ by itself."; \
+		if [ -f "$(CURDIR)/tests/lib/cached-headers.sh" ]; then \
+			bash "$(CURDIR)/tests/lib/cached-headers.sh"; fi; \
 		exit 1; }
 
 module: kdir-check

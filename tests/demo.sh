@@ -7,9 +7,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${SG_CACHE:-$top/.cache}
 arch=${1:-x86_64}
 
-bash "$top/tests/lib/host-deps.sh"
-echo "== fetching Debian's 6.1 kernel for $arch and building slubguard (cached after the first run)"
-bash "$top/tests/lib/build.sh" "$arch" 6.1 >/dev/null
+bash "$top/tests/lib/host-deps.sh" "$arch"
+# Each step on stderr as it goes: the downloads (first run only), the builds.
+SG_PROGRESS=1 bash "$top/tests/lib/build.sh" "$arch" 6.1 >/dev/null
 # shellcheck disable=SC1090
 . "$cache/kernels/6.1-$arch/env"
 log=$(mktemp)

@@ -100,7 +100,9 @@ for n in "${only[@]}"; do
 	fi
 done
 
-bash "$top/tests/lib/host-deps.sh" || exit 1
+# The host packages for the targets' architectures only.
+mapfile -t deps < <(printf '%s\n' "${targets[@]}" | awk 'NF { print $2 }' | sort -u)
+bash "$top/tests/lib/host-deps.sh" "${deps[@]}" || exit 1
 
 out=$top/tests/out
 rm -rf "$out"

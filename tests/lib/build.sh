@@ -4,7 +4,8 @@
 #
 # Build slubguard.ko, the fixtures and slubguardctl for one target, from a copy
 # of the working tree under .cache/build/ (so the developer's own build at the
-# repo root is left alone), then the guest's initramfs. Prints the build dir.
+# repo root is left alone), then the guest's initramfs. Prints the build dir;
+# with SG_PROGRESS=1 (make demo), each step on stderr too.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -33,6 +34,7 @@ else
 	cross=(ARCH=x86_64)
 fi
 log=$out/build.log
+if [ -n "${SG_PROGRESS:-}" ]; then echo "== building slubguard for $SG_RELEASE ($arch)" >&2; fi
 if ! make -C "$src" "${cross[@]}" KDIR="$SG_KDIR" all fixtures >"$log" 2>&1; then
 	tail -n 30 "$log" >&2
 	echo "build.sh: build for $series/$arch failed (full log: $log)" >&2

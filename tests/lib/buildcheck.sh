@@ -29,7 +29,9 @@ for s in "$@"; do
 done
 ((${#series[@]})) || series=(6.1 6.12)
 
-bash "$top/tests/lib/host-deps.sh" || exit 1
+# Both: every run builds arm64 headers too (the newest of each series), and
+# the archive lists arm64's only with the arm64 dpkg architecture.
+bash "$top/tests/lib/host-deps.sh" x86_64 arm64 || exit 1
 out=$cache/buildcheck
 mkdir -p "$out"
 built=0 failed=0
@@ -42,12 +44,12 @@ unpack() {
 	rm -rf "$dir"
 	mkdir -p "$dir/debs" "$dir/root"
 	kb=$(kbuild_package "$s" "$abi")
-	(cd "$dir/debs" && apt-get download -qq "linux-headers-$abi-$debfl:$debarch=$ver" \
+	(cd "$dir/debs" && apt-get download -qq -o APT::Sandbox::User=root "linux-headers-$abi-$debfl:$debarch=$ver" \
 		"$(target_common "$abi" "$fl")=$ver") || return 1
 	# The archive keeps linux-kbuild-6.1 only at its newest uploads: the
 	# series' tools, from the nearest version there is.
-	(cd "$dir/debs" && { apt-get download -qq "$kb:amd64=$ver" 2>/dev/null ||
-		apt-get download -qq "$kb:amd64"; }) || return 1
+	(cd "$dir/debs" && { apt-get download -qq -o APT::Sandbox::User=root "$kb:amd64=$ver" 2>/dev/null ||
+		apt-get download -qq -o APT::Sandbox::User=root "$kb:amd64"; }) || return 1
 	for d in "$dir"/debs/*.deb; do
 		dpkg -x "$d" "$dir/root" || return 1
 	done

@@ -8,7 +8,8 @@
 # series or flavour without an ABI is resolved from the archive each time
 # the cache is empty, so a newer Debian upload is picked up without editing
 # anything. A second run with the cache filled is a no-op. Prints the path
-# of the env file that describes the result.
+# of the env file that describes the result; with SG_PROGRESS=1 (make demo),
+# what it downloads on stderr too.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -17,6 +18,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/lib/targets.sh
 . "$top/tests/lib/targets.sh"
 cache=${SG_CACHE:-$top/.cache}
+progress() { if [ -n "${SG_PROGRESS:-}" ]; then echo "== $*" >&2; fi; }
 arch=${1:?usage: fetch-kernel.sh ARCH KERNEL}
 target=${2:?usage: fetch-kernel.sh ARCH KERNEL}
 
@@ -50,6 +52,7 @@ if [ -s "$envf" ]; then
 fi
 
 if [ "$debarch" != amd64 ] && ! dpkg --print-foreign-architectures | grep -qx "$debarch"; then
+	progress "adding the $debarch dpkg architecture (apt-get update)"
 	dpkg --add-architecture "$debarch"
 	apt-get update -qq
 fi
@@ -85,22 +88,26 @@ resolve() {
 }
 read -r abi ver < <(resolve)
 release=$abi-$flavour
+debs=("linux-image-$release-unsigned:$debarch=$ver" "linux-headers-$release:$debarch=$ver"
+	"$(target_common "$abi" "$t_flavour")=$ver")
+# The build tools (linux-kbuild). The archive keeps linux-kbuild-6.1 only at
+# its newest uploads: for an older 6.1 ABI, the newest there is (the same
+# series' tools). Without it, the headers point at the host's
+# /usr/lib/linux-kbuild-*.
+kb=$(kbuild_package "$series" "$abi")
+if [ -n "${SG_PROGRESS:-}" ]; then
+	mb=$(apt-cache show --no-all-versions "${debs[@]}" "$kb:amd64" 2>/dev/null |
+		awk '/^Size:/ { s += $2 } END { printf "%.0f", s / 1048576 }' || true)
+	progress "downloading Debian's linux-image-$release ($ver) and its headers for $arch (${mb:-?} MB)"
+fi
 
 rm -rf "$dir.tmp"
 mkdir -p "$dir.tmp/debs" "$dir.tmp/root"
 (
 	cd "$dir.tmp/debs"
-	apt-get download -qq \
-		"linux-image-$release-unsigned:$debarch=$ver" \
-		"linux-headers-$release:$debarch=$ver" \
-		"$(target_common "$abi" "$t_flavour")=$ver"
-	# The build tools (linux-kbuild). The archive keeps linux-kbuild-6.1
-	# only at its newest uploads: for an older 6.1 ABI, the newest there is
-	# (the same series' tools). Without it, the headers point at the
-	# host's /usr/lib/linux-kbuild-*.
-	kb=$(kbuild_package "$series" "$abi")
-	apt-get download -qq "$kb:amd64=$ver" 2>/dev/null ||
-		apt-get download -qq "$kb:amd64" 2>/dev/null || true
+	apt-get download -qq -o APT::Sandbox::User=root "${debs[@]}"
+	apt-get download -qq -o APT::Sandbox::User=root "$kb:amd64=$ver" 2>/dev/null ||
+		apt-get download -qq -o APT::Sandbox::User=root "$kb:amd64" 2>/dev/null || true
 )
 for d in "$dir.tmp"/debs/*.deb; do
 	dpkg -x "$d" "$dir.tmp/root"

@@ -34,7 +34,7 @@ kernel_source() {
 		return
 	fi
 	rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/dl"
-	(cd "$dir.tmp/dl" && apt-get download -qq linux-source-6.1 2>/dev/null)
+	(cd "$dir.tmp/dl" && apt-get download -qq -o APT::Sandbox::User=root linux-source-6.1 2>/dev/null)
 	dpkg -x "$dir.tmp"/dl/linux-source-6.1_*.deb "$dir.tmp/dl/x"
 	ver=$(dpkg-deb -f "$dir.tmp"/dl/linux-source-6.1_*.deb Version)
 	tar -C "$dir.tmp" -xaf "$dir.tmp"/dl/x/usr/src/linux-source-6.1.tar.xz

@@ -8,11 +8,13 @@
 # slubguardctl and its man page under /usr), so `modprobe slubguard` works
 # as on a real system; the fixtures; the guest test scripts. With
 # DKMS_MODULE, that module is installed instead, where 'dkms install' puts
-# it (/lib/modules/<release>/updates/dkms).
+# it (/lib/modules/<release>/updates/dkms). With SG_PROGRESS=1 (make demo),
+# what it downloads and does on stderr.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${SG_CACHE:-$top/.cache}
+progress() { if [ -n "${SG_PROGRESS:-}" ]; then echo "== $*" >&2; fi; }
 arch=$1 series=$2 built=$3 output=$4 dkms_module=${5:-}
 # shellcheck disable=SC1090
 . "$(bash "$top/tests/lib/fetch-kernel.sh" "$arch" "$series")"
@@ -26,11 +28,17 @@ esac
 bbdir=$cache/busybox-$debarch
 if [ ! -x "$bbdir/bin/busybox" ]; then
 	rm -rf "$bbdir.tmp" && mkdir -p "$bbdir.tmp"
-	(cd "$bbdir.tmp" && apt-get download -qq "busybox-static:$debarch" 2>/dev/null)
+	if [ -n "${SG_PROGRESS:-}" ]; then
+		mb=$(apt-cache show --no-all-versions "busybox-static:$debarch" 2>/dev/null |
+			awk '/^Size:/ { s += $2 } END { printf "%.1f", s / 1048576 }' || true)
+		progress "downloading Debian's busybox-static for $arch (${mb:-?} MB)"
+	fi
+	(cd "$bbdir.tmp" && apt-get download -qq -o APT::Sandbox::User=root "busybox-static:$debarch" 2>/dev/null)
 	dpkg -x "$bbdir.tmp"/busybox-static_*.deb "$bbdir.tmp/root"
 	rm -rf "$bbdir" && mv "$bbdir.tmp/root" "$bbdir" && rm -rf "$bbdir.tmp"
 fi
 
+progress "building the initramfs"
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,etc,root}
