@@ -42,6 +42,8 @@
 #include <linux/timer.h>
 #include <linux/workqueue.h>
 #include <linux/ptrace.h>
+
+#include "insn.h"
 #include <linux/rcupdate.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -423,77 +425,33 @@ static inline unsigned long sg_kprobe_function(unsigned long addr)
 	return addr;
 }
 
-/*
- * The instruction a return address follows: a direct call, with its target,
- * an indirect call, or something not known as a call. A function that ends
- * in a call of kfree() may compile to a jump (a sibling call: x86_64's ORC
- * kernels build with them, arm64's frame-pointer kernels without), and the
- * return address the free sees is then its caller's. Its caller called it,
- * not the freeing function: the call before the return address tells.
- */
-enum sg_call_kind {
-	SG_CALL_UNKNOWN,
-	SG_CALL_DIRECT,
-	SG_CALL_INDIRECT,
-};
-
-/*
- * x86_64: does an indirect call end at @ret? Read alone, the bytes before a
- * return address may be a direct call's displacement that looks like one:
- * sg_call_before() reads a direct call first.
- */
+/* Does an indirect call end at @ret? x86_64 only: elsewhere no overlap. */
 static inline bool sg_call_indirect_before(unsigned long ret)
 {
 #if defined(CONFIG_X86_64)
 	u8 b[6];
 
-	if (copy_from_kernel_nofault(b, (void *)(ret - sizeof(b)), sizeof(b)))
-		return false;
-	/* call *%reg, call *%r8..15, call *disp8(%reg), call *disp32(%reg), call *rel(%rip) */
-	return (b[4] == 0xff && (b[5] & 0xf8) == 0xd0) ||
-	       (b[3] == 0x41 && b[4] == 0xff && (b[5] & 0xf8) == 0xd0) ||
-	       (b[3] == 0xff && (b[4] & 0xf8) == 0x50) ||
-	       (b[0] == 0xff && ((b[1] & 0xf8) == 0x90 || b[1] == 0x15));
+	return !copy_from_kernel_nofault(b, (void *)(ret - sizeof(b)), sizeof(b)) &&
+	       sg_x86_indirect_call(b);
 #else
 	return false;
 #endif
 }
 
-/*
- * On x86_64 a direct call (e8 and a displacement) is read first, and its
- * target is set; whether it lands on a function tells it from the tail of
- * an indirect call that follows an e8 byte (report.c). The two readings
- * overlap: a displacement to kfree() from a module can read as
- * "call *disp8(%reg)".
- */
 static inline enum sg_call_kind sg_call_before(unsigned long ret, unsigned long *target)
 {
 #if defined(CONFIG_X86_64)
-	u8 b[5];
-	s32 rel;
+	u8 b[6];
 
 	if (copy_from_kernel_nofault(b, (void *)(ret - sizeof(b)), sizeof(b)))
 		return SG_CALL_UNKNOWN;
-	if (b[0] == 0xe8) {
-		memcpy(&rel, b + 1, sizeof(rel));
-		*target = ret + rel;
-		return SG_CALL_DIRECT;
-	}
-	return sg_call_indirect_before(ret) ? SG_CALL_INDIRECT : SG_CALL_UNKNOWN;
+	return sg_x86_call(b, ret, target);
 #elif defined(CONFIG_ARM64)
 	__le32 raw;
-	u32 insn;
 
 	if (copy_from_kernel_nofault(&raw, (void *)(ret - 4), sizeof(raw)))
 		return SG_CALL_UNKNOWN;
-	insn = le32_to_cpu(raw);
-	/* blr, blraa, blrab, blraaz, blrabz */
-	if ((insn & 0xfffffc1f) == 0xd63f0000 || (insn & 0xfefff800) == 0xd63f0800)
-		return SG_CALL_INDIRECT;
-	if ((insn & 0xfc000000) != 0x94000000)	/* bl */
-		return SG_CALL_UNKNOWN;
-	*target = ret - 4 + (long)((s32)(insn << 6) >> 6) * 4;
-	return SG_CALL_DIRECT;
+	return sg_arm64_call(le32_to_cpu(raw), ret, target);
 #else
 	return SG_CALL_UNKNOWN;
 #endif

@@ -20,6 +20,7 @@
 
 /* registry.c's own unlink(), not the C library's. */
 #define unlink registry_unlink
+#include "../../slubguard/insn.h"
 #include "../../slubguard/registry.c"
 #undef unlink
 #include "../../slubguard/types.c"
@@ -674,6 +675,47 @@ static void kthread_work_cases(void)
 	expect("kthread_work returned: not reported", 0, NULL, -1);
 }
 
+/* One result of its own, outside the registry's cases. */
+static void expect_true(const char *name, bool ok)
+{
+	printf("%sok %u %s\n", ok ? "" : "not ", ++nr, name);
+	if (ok)
+		passed++;
+	else
+		failed++;
+}
+
+/*
+ * The report's reading of the call before a culprit's return address
+ * (compat.h), on x86_64's bytes. A module's "call kfree" whose displacement
+ * reads as "call *disp8(%rbx)" (ff 53) was taken for an indirect call, and
+ * the report blamed a tail call in a function called indirectly.
+ */
+static void call_reading_cases(void)
+{
+	/* nop; call rel32 = 0xbf53ff10: bytes ff 53 inside the displacement. */
+	const u8 direct[6] = { 0x90, 0xe8, 0x10, 0xff, 0x53, 0xbf };
+	/* mov $..., %eax's last byte, then call *0x10(%rbx) */
+	const u8 indirect[6] = { 0x00, 0x00, 0x00, 0xff, 0x53, 0x10 };
+	/* call *%rax after a byte that reads as a direct call's opcode */
+	const u8 reg[6] = { 0x00, 0xe8, 0x01, 0x02, 0xff, 0xd0 };
+	unsigned long ret = 0xffffffffc0801234UL, target = 0;
+
+	expect_true("call reading: a direct call whose displacement reads as call *disp8(%reg)",
+		    sg_x86_call(direct, ret, &target) == SG_CALL_DIRECT &&
+		    target == ret + (long)(s32)0xbf53ff10 && sg_x86_indirect_call(direct));
+	expect_true("call reading: call *disp8(%reg) alone is indirect",
+		    sg_x86_call(indirect, ret, &target) == SG_CALL_INDIRECT);
+	expect_true("call reading: call *%reg after an e8 byte reads direct first, and indirect too",
+		    sg_x86_call(reg, ret, &target) == SG_CALL_DIRECT && sg_x86_indirect_call(reg));
+	/* arm64: bl -8 (0x97fffffe), blr x1 (0xd63f0020), a nop. */
+	expect_true("call reading: arm64 bl, blr, and neither",
+		    sg_arm64_call(0x97fffffe, ret, &target) == SG_CALL_DIRECT &&
+		    target == ret - 4 - 8 &&
+		    sg_arm64_call(0xd63f0020, ret, &target) == SG_CALL_INDIRECT &&
+		    sg_arm64_call(0xd503201f, ret, &target) == SG_CALL_UNKNOWN);
+}
+
 int main(void)
 {
 	obj = aligned_alloc(64, sizeof(*obj));
@@ -692,6 +734,7 @@ int main(void)
 	timer_list_cases();
 	work_cases();
 	kthread_work_cases();
+	call_reading_cases();
 	printf("1..%u\n", nr);
 	printf("# Totals: pass:%u fail:%u xfail:0 xpass:0 skip:0 error:0\n", passed, failed);
 	return failed ? 1 : 0;
