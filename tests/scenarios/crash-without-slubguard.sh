@@ -10,7 +10,8 @@
 # sg_seed_reuse_here() as the interrupted frame. What the fault looks like
 # depends on what the new owner wrote: a non-canonical address, a NULL
 # pointer met in the rbtree, or a NULL callback that the timer interrupt
-# calls: pc 0 with __hrtimer_run_queues as the caller.)
+# calls: pc 0 with __hrtimer_run_queues as the caller. The function may be
+# a compiler's clone: hrtimer_reprogram.constprop.0 on 6.12-rt arm64.)
 #@ backends: none
 #@ kernels: 6.1 6.12
 #@ kernels-why: debugobjects cancels the seed's hrtimer at its kfree() there: the crash this scenario proves cannot happen (debugobjects-seed shows its report)
@@ -18,7 +19,7 @@
 #@ end: panic
 #@ expect: ^(sg_seed: got the freed object back after [0-9]+ allocations$|\s*(\? |RIP: 0010:)?sg_seed_reuse_here\+)
 #@ expect: (general protection fault|Unable to handle kernel|BUG: kernel NULL pointer dereference)
-#@ expect: ^((RIP: 0010:|pc : )(lock_hrtimer_base|hrtimer_\w+|__hrtimer_\w+|__remove_hrtimer|enqueue_hrtimer|timerqueue_\w+|rb_\w+)\+|lr : __hrtimer_run_queues\+)
+#@ expect: ^((RIP: 0010:|pc : )(lock_hrtimer_base|hrtimer_\w+|__hrtimer_\w+|__remove_hrtimer|enqueue_hrtimer|timerqueue_\w+|rb_\w+)(\.\w+)*\+|lr : __hrtimer_run_queues\+)
 #@ reject: slubguard:
 #@ allow: .
 
