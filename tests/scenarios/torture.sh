@@ -87,6 +87,7 @@ field() {
 	echo "$counts" | tr ' ' '\n' | awk -v f="$1" 'p { print; exit } $0 == f { p = 1 }'
 }
 frees=$(field frees) bad=$(field bad) lost=$(field lost) rearmed=$(field rearmed)
+rearmed_work=$(field rearmed_work)
 running=$(field running)
 # A run bounded by time (SG_SECS, make torture SECS=N) makes what it can.
 min=$FREES
@@ -135,8 +136,12 @@ else
 	printf 10 >/sys/kernel/slubguard/quarantine_ms
 	wait_stat quarantine_held 0
 	expect_eq "the quarantine let everything go" 0 "$(stat quarantine_held)"
-	expect_eq "seed $seed: every timer armed again in a held object found ($rearmed)" \
-		"$rearmed" "$(stat armed_after_free)"
+	# Each timer armed again is reported, none twice; a work's may be
+	# taken by the cancel that ends the wait for it (Limits), so at most
+	# those the generator armed again in works go unreported.
+	found=$(stat armed_after_free)
+	check "seed $seed: every timer armed again in a held object found ($found of $rearmed, $rearmed_work of them works)" \
+		test "$found" -le "$rearmed" -a "$found" -ge $((rearmed - rearmed_work))
 fi
 check "the generator unloads" rmmod sg_torture
 check "slubguard unloads, giving back what it held" rmmod slubguard
