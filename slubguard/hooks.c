@@ -275,7 +275,7 @@ static enum sg_verdict on_kmem_cache_free(const struct sg_hook *hook,
 
 /* Calls the backend dropped while hooks now detached were attached. */
 static u64 sg_missed_detached;
-/* Of the backend's dropped calls, those slubguard made (give_back_here()). */
+/* Of the backend's dropped calls, those slubguard made (sg_hooks_own_free_begin()). */
 static u64 sg_missed_own;
 static DEFINE_RAW_SPINLOCK(sg_own_free_lock);
 
@@ -319,39 +319,42 @@ u64 sg_hooks_missed(void)
 	return sum > own ? sum - own : 0;
 }
 
-/*
- * Frees slubguard makes from inside a kprobe handler: the rest of a bulk
- * free a hook diverted (give_back_here()), a cache's held objects before
- * the cache goes (on_kmem_cache_destroy()). There the kprobe of the freeing
- * function is hit while one is being handled: the kprobe core lets the call
- * through and counts it missed. slubguard's own frees need no check, and
- * are not counted in hooks_missed: the backend's count is read before and
- * after, under sg_own_free_lock, one such free at a time. Where a kprobe is
- * a breakpoint (the only place the kprobe backend runs), taken with
- * interrupts masked, nothing else nests, so the difference is exactly this
- * free's. Interrupts off; any context but NMI.
+/**
+ * sg_hooks_own_free_begin() - slubguard frees from inside a kprobe handler
+ *
+ * The rest of a bulk free a hook diverted, or a cache's held objects before
+ * the cache goes, are given back from the hook. Inside a kprobe handler,
+ * the kprobe of the freeing function is hit while one is being handled:
+ * the kprobe core lets the call through and counts it missed. slubguard's
+ * own frees need no check, and are not counted in hooks_missed: the
+ * backend's count is read before and after, one such free at a time. Where
+ * a kprobe is a breakpoint (the only place the kprobe backend runs), taken
+ * with interrupts masked, nothing else nests, so the difference is exactly
+ * this free's. Interrupts off; any context but NMI. The quarantine calls
+ * it around each such free, through the pointers main.c hands it.
+ *
+ * Return: the count before, for sg_hooks_own_free_end().
  */
-static u64 dropped_now(void)
+u64 sg_hooks_own_free_begin(void)
+	__acquires(&sg_own_free_lock)
 {
 	const struct sg_backend *backend = READ_ONCE(sg_backend);
 
+	raw_spin_lock(&sg_own_free_lock);
 	return backend ? sg_hooks_dropped(backend) : 0;
 }
 
-/* Give back from inside a hook what the call would have freed (a bulk free's rest). */
-static void give_back_here(const void *obj, struct kmem_cache *cache, enum sg_giveback how)
+/**
+ * sg_hooks_own_free_end() - the free of sg_hooks_own_free_begin() is made
+ * @before:	what sg_hooks_own_free_begin() returned
+ */
+void sg_hooks_own_free_end(u64 before)
+	__releases(&sg_own_free_lock)
 {
-	u64 before;
+	const struct sg_backend *backend = READ_ONCE(sg_backend);
 
-	/* Not inside a kprobe handler of slubguard's (hook_kprobe.c)? */
-	if (!raw_cpu_read(sg_print_deferred)) {
-		sg_quarantine_give_back(obj, cache, 0, how);
-		return;
-	}
-	raw_spin_lock(&sg_own_free_lock);
-	before = dropped_now();
-	sg_quarantine_give_back(obj, cache, 0, how);
-	WRITE_ONCE(sg_missed_own, sg_missed_own + dropped_now() - before);
+	if (backend)
+		WRITE_ONCE(sg_missed_own, sg_missed_own + sg_hooks_dropped(backend) - before);
 	raw_spin_unlock(&sg_own_free_lock);
 }
 
@@ -380,10 +383,10 @@ static enum sg_verdict on_kmem_cache_free_bulk(const struct sg_hook *hook,
 		if (held && !diverted) {
 			/* Those before it were checked and found clean. */
 			for (j = 0; j < i; j++)
-				give_back_here(p[j], cache, how);
+				sg_quarantine_give_back(p[j], cache, 0, how);
 			diverted = true;
 		} else if (!held && diverted) {
-			give_back_here(p[i], cache, how);
+			sg_quarantine_give_back(p[i], cache, 0, how);
 		}
 	}
 	return diverted ? SG_CALL_SKIP : SG_CALL_PROCEED;
@@ -408,22 +411,10 @@ static enum sg_verdict on_kmem_cache_destroy(const struct sg_hook *hook,
 					     const struct sg_call *call)
 {
 	struct kmem_cache *cache = (struct kmem_cache *)call->arg[0];
-	bool put_off;
-	u64 before;
 
-	if (!cache)
-		return SG_CALL_PROCEED;
-	if (!raw_cpu_read(sg_print_deferred)) {
-		put_off = sg_quarantine_cache_destroy(cache, hook->can_skip);
-	} else {
-		/* Its held objects are given back from a kprobe handler. */
-		raw_spin_lock(&sg_own_free_lock);
-		before = dropped_now();
-		put_off = sg_quarantine_cache_destroy(cache, hook->can_skip);
-		WRITE_ONCE(sg_missed_own, sg_missed_own + dropped_now() - before);
-		raw_spin_unlock(&sg_own_free_lock);
-	}
-	return put_off ? SG_CALL_SKIP : SG_CALL_PROCEED;
+	if (cache && sg_quarantine_cache_destroy(cache, hook->can_skip))
+		return SG_CALL_SKIP;
+	return SG_CALL_PROCEED;
 }
 
 #define SG_HOOK(f, h)	.symbol = #f, .fn = f, .handler = h

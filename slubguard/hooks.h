@@ -148,6 +148,8 @@ unsigned int sg_hooks_live(void);
 u64 sg_hooks_missed(void);
 u64 sg_hooks_dropped(const struct sg_backend *backend);
 void sg_hooks_note_detached(u64 missed);
+u64 sg_hooks_own_free_begin(void);
+void sg_hooks_own_free_end(u64 before);
 int sg_hooks_show(char *buf);
 void sg_skipped_call(void);
 

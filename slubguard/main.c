@@ -239,6 +239,7 @@ static int __init slubguard_init(void)
 	}
 	sg_control_init(param_enabled);
 	sg_quarantine_init();
+	sg_quarantine_own_frees(sg_hooks_own_free_begin, sg_hooks_own_free_end);
 	ret = sg_hooks_init(param_backend, param_enabled, param_policy == SG_POLICY_QUARANTINE);
 	if (ret)
 		goto out_quarantine;

@@ -291,6 +291,29 @@ static void poison_check(const struct sg_qentry *e, bool can_sleep)
 	kasan_enable_current();
 }
 
+/*
+ * The hooks' count of their own frees inside a kprobe handler, handed down
+ * once at load (sg_quarantine_own_frees()): the quarantine lies below the
+ * hooks and calls them through these alone.
+ */
+static struct {
+	u64 (*begin)(void);
+	void (*end)(u64 before);
+} sg_own_free;
+
+/**
+ * sg_quarantine_own_frees() - how to bracket a free made in a kprobe handler
+ * @begin:	sg_hooks_own_free_begin()
+ * @end:	sg_hooks_own_free_end()
+ *
+ * At load, before any hook is attached.
+ */
+void sg_quarantine_own_frees(u64 (*begin)(void), void (*end)(u64 before))
+{
+	sg_own_free.begin = begin;
+	sg_own_free.end = end;
+}
+
 /**
  * sg_quarantine_give_back() - free an object the way it was meant to be
  * @obj:	the object
@@ -298,8 +321,9 @@ static void poison_check(const struct sg_qentry *e, bool can_sleep)
  * @size:	its size, for SG_GIVE_SENSITIVE
  * @how:	enum sg_giveback
  *
- * Past slubguard's own hooks: they let this call through unchecked (a hook
- * that calls it counts what its backend drops meanwhile, hooks.c). Slab
+ * Past slubguard's own hooks: they let this call through unchecked; inside
+ * a kprobe handler, bracketed by the hooks' count of their backend's own
+ * drops (sg_own_free, sg_hooks_own_free_begin()). Slab
  * and page-allocator memory in any context but NMI; vmalloc memory, whose
  * vfree() may sleep, only from the release work, under sg_release_mutex;
  * SG_GIVE_RCU only after a grace period.
@@ -308,7 +332,10 @@ void sg_quarantine_give_back(const void *obj, struct kmem_cache *cache, size_t s
 			     enum sg_giveback how)
 {
 	bool may_sleep = is_vmalloc_addr(obj);
+	/* Inside a kprobe handler of slubguard's (hook_kprobe.c)? */
+	bool in_kprobe = raw_cpu_read(sg_print_deferred) && sg_own_free.begin;
 	unsigned long flags = 0;
+	u64 missed = 0;
 
 	if (may_sleep) {
 		lockdep_assert_held(&sg_release_mutex);
@@ -316,6 +343,8 @@ void sg_quarantine_give_back(const void *obj, struct kmem_cache *cache, size_t s
 	} else {
 		local_irq_save(flags);
 		this_cpu_write(sg_releasing, obj);
+		if (in_kprobe)
+			missed = sg_own_free.begin();
 	}
 	switch (how) {
 	case SG_GIVE_CACHE:
@@ -336,6 +365,8 @@ void sg_quarantine_give_back(const void *obj, struct kmem_cache *cache, size_t s
 	if (may_sleep) {
 		releasing_slow(NULL);
 	} else {
+		if (in_kprobe)
+			sg_own_free.end(missed);
 		this_cpu_write(sg_releasing, NULL);
 		local_irq_restore(flags);
 	}

@@ -43,6 +43,7 @@ void sg_quarantine_kick(void);
 u64 sg_quarantine_stat(enum sg_stat stat);
 int sg_quarantine_kb_parse(const char *buf, unsigned int *val);
 int sg_quarantine_ms_parse(const char *buf, unsigned int *val);
+void sg_quarantine_own_frees(u64 (*begin)(void), void (*end)(u64 before));
 void sg_quarantine_init(void);
 void sg_quarantine_exit(void);
 

@@ -150,7 +150,7 @@ static void console_print(bool always);
  * own free, made as that handler prints, would hit a kprobe dropped
  * unchecked. There the report is printed from an irq_work instead, once the
  * handler has returned and interrupts are on. The quarantine reads it too:
- * its own frees there are such dropped hits (hooks.c, give_back_here()).
+ * its own frees there are such dropped hits (sg_hooks_own_free_begin()).
  */
 DEFINE_PER_CPU(unsigned int, sg_print_deferred);
 

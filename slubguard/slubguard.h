@@ -26,8 +26,9 @@
  *
  * Files on one line do not call each other. Calls upward go through data a
  * lower file is handed, never by name: the registry calls a kind's
- * operations through the table main.c hands it (types.c's). make check
- * checks the order on the built objects (tests/lib/layers.py).
+ * operations through the table main.c hands it (types.c's), the quarantine
+ * the hooks' count of their own frees (sg_quarantine_own_frees()). make
+ * check checks the order on the built objects (tests/lib/layers.py).
  */
 #ifndef SLUBGUARD_H
 #define SLUBGUARD_H
