@@ -883,6 +883,9 @@ bool sg_direct_kmem_cache_free_slow(struct kmem_cache *s, const void *obj,
 }
 #endif
 
+/* funcs.c's table of the hooked functions holds them all. */
+static_assert(SG_NR_HOOKS <= SG_FUNCS_HOOKED_MAX);
+
 /**
  * sg_hooks_find_funcs() - learn where the freeing wrappers lie, at load,
  * and where the hooked functions that are not exported are
