@@ -5,7 +5,6 @@
  */
 #define pr_fmt(fmt) "slubguard: " fmt
 
-#include <linux/kasan.h>
 #include <linux/kernel.h>
 #include <linux/panic.h>
 #include <linux/slab.h>

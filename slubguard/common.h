@@ -56,7 +56,6 @@ static inline void sg_count(enum sg_stat stat)
 	this_cpu_inc(sg_counters[stat]);
 }
 
-
 /* What happens on a hit. Names in sg_policy_names[], same order. */
 enum sg_policy {
 	SG_POLICY_WARN,

@@ -17,7 +17,6 @@ extern unsigned int sg_quarantine_kb;	/* READ_ONCE(); bound on bytes held */
 extern unsigned int sg_quarantine_ms;	/* READ_ONCE(); bound on time held */
 extern bool sg_poison;			/* READ_ONCE(); poison what is held */
 
-
 enum sg_quarantine_result sg_quarantine(const struct sg_free *free, unsigned long culprit,
 					const struct sg_hit *hits, unsigned int nr);
 DECLARE_PER_CPU(const void *, sg_releasing);

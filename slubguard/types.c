@@ -7,6 +7,7 @@
 
 #include <linux/hrtimer.h>
 #include <linux/jiffies.h>
+#include <linux/kasan.h>
 #include <linux/kthread.h>
 #include <linux/sched.h>
 #include <linux/timekeeping.h>
